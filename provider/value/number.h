@@ -52,6 +52,12 @@ class Number {
   bool operator==(const Number& other) const;
   bool operator!=(const Number& other) const { return !(*this == other); }
   bool operator<(const Number& other) const;
+  // Three-way comparison by mathematical value: -1, 0 or 1. NaN (which no
+  // decoder produces) sorts after everything and equals itself.
+  int Compare(const Number& other) const;
+
+  bool IsInteger() const;
+  bool IsInfinity() const;
 
  private:
   explicit Number(int64_t v) : repr_(Repr::kInt64), i_(v) {}
@@ -60,6 +66,11 @@ class Number {
   uint64_t u_ = 0;
   double d_ = 0;
   std::string text_;
+  // Normalised form of a kDecimal: value = (-1)^neg * digits * 10^exp, with
+  // no leading or trailing zeros in `digits` (empty for zero).
+  bool dec_neg_ = false;
+  std::string dec_digits_;
+  int64_t dec_exp_ = 0;
 };
 
 }  // namespace secureaml::tf

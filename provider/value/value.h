@@ -127,6 +127,10 @@ class Value {
   std::shared_ptr<const Payload> payload_;
 };
 
+// A total order consistent with operator== (types, then null < unknown <
+// known, then payloads; numbers by value). Sets are kept sorted by it.
+int CompareValues(const Value& a, const Value& b);
+
 }  // namespace secureaml::tf
 
 #endif  // SECUREAML_PROVIDER_VALUE_VALUE_H_

@@ -1,0 +1,402 @@
+#include "provider/value/number.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+
+namespace secureaml::tf {
+namespace {
+
+// A normalised exact decimal: (-1)^neg * digits * 10^exp.
+struct Decimal {
+  bool neg = false;
+  std::string digits;  // no leading/trailing zeros; empty means zero
+  int64_t exp = 0;
+};
+
+// cty keeps numbers at 512 bits with a 32-bit binary exponent; a decimal
+// exponent beyond this bound is hostile input, not a real number.
+constexpr int64_t kMaxDecimalExponent = 100'000'000;
+
+void Normalise(Decimal& d) {
+  size_t lead = d.digits.find_first_not_of('0');
+  if (lead == std::string::npos) {
+    d.digits.clear();
+    d.exp = 0;
+    d.neg = false;
+    return;
+  }
+  d.digits.erase(0, lead);
+  size_t last = d.digits.find_last_not_of('0');
+  d.exp += static_cast<int64_t>(d.digits.size() - 1 - last);
+  d.digits.resize(last + 1);
+}
+
+Decimal FromUnsigned(bool neg, uint64_t v) {
+  Decimal d;
+  d.neg = neg;
+  d.digits = std::to_string(v);
+  Normalise(d);
+  return d;
+}
+
+// Multiplies a little-endian base-1e9 big integer by `factor` (< 2^32).
+void MulSmall(std::vector<uint32_t>& limbs, uint64_t factor) {
+  uint64_t carry = 0;
+  for (auto& limb : limbs) {
+    uint64_t cur = uint64_t{limb} * factor + carry;
+    limb = static_cast<uint32_t>(cur % 1000000000u);
+    carry = cur / 1000000000u;
+  }
+  while (carry != 0) {
+    limbs.push_back(static_cast<uint32_t>(carry % 1000000000u));
+    carry /= 1000000000u;
+  }
+}
+
+// Every finite double is an exact finite decimal: m * 2^e with e < 0 equals
+// m * 5^-e * 10^e. Exactness matters because Terraform 0.13-1.0 compares
+// numbers exactly.
+Decimal ExactDecimalFromDouble(double v) {
+  Decimal d;
+  if (v == 0) return d;
+  d.neg = std::signbit(v);
+  int e2 = 0;
+  double frac = std::frexp(std::fabs(v), &e2);  // v = frac * 2^e2
+  auto mant = static_cast<uint64_t>(std::ldexp(frac, 53));
+  int e = e2 - 53;
+  std::vector<uint32_t> limbs;
+  for (uint64_t m = mant; m != 0; m /= 1000000000u) {
+    limbs.push_back(static_cast<uint32_t>(m % 1000000000u));
+  }
+  if (e >= 0) {
+    for (; e >= 28; e -= 28) MulSmall(limbs, uint64_t{1} << 28);
+    if (e > 0) MulSmall(limbs, uint64_t{1} << e);
+  } else {
+    d.exp = e;
+    int n = -e;
+    for (; n >= 13; n -= 13) MulSmall(limbs, 1220703125u);  // 5^13
+    uint64_t f = 1;
+    for (int i = 0; i < n; ++i) f *= 5;
+    if (f != 1) MulSmall(limbs, f);
+  }
+  std::string out = std::to_string(limbs.back());
+  for (size_t i = limbs.size() - 1; i-- > 0;) {
+    std::string part = std::to_string(limbs[i]);
+    out.append(9 - part.size(), '0');
+    out += part;
+  }
+  d.digits = std::move(out);
+  Normalise(d);
+  return d;
+}
+
+// Compares magnitudes of two normalised non-zero decimals.
+int CompareMagnitude(const Decimal& a, const Decimal& b) {
+  int64_t pa = static_cast<int64_t>(a.digits.size()) + a.exp;
+  int64_t pb = static_cast<int64_t>(b.digits.size()) + b.exp;
+  if (pa != pb) return pa < pb ? -1 : 1;
+  int c = a.digits.compare(b.digits);
+  // Without trailing zeros, a strict prefix is the smaller number, which is
+  // exactly what lexicographic comparison says.
+  return c < 0 ? -1 : (c > 0 ? 1 : 0);
+}
+
+int CompareDecimal(const Decimal& a, const Decimal& b) {
+  bool za = a.digits.empty(), zb = b.digits.empty();
+  if (za && zb) return 0;
+  int sa = za ? 0 : (a.neg ? -1 : 1);
+  int sb = zb ? 0 : (b.neg ? -1 : 1);
+  if (sa != sb) return sa < sb ? -1 : 1;
+  int m = CompareMagnitude(a, b);
+  return sa < 0 ? -m : m;
+}
+
+// JS-like rendering: plain notation for moderate exponents, otherwise
+// d.ddde<exp> without a plus sign ("1e300", "1.5e-7").
+std::string Render(const Decimal& d) {
+  if (d.digits.empty()) return "0";
+  std::string out = d.neg ? "-" : "";
+  int64_t n = static_cast<int64_t>(d.digits.size());
+  int64_t p = n + d.exp;  // digits before the decimal point
+  if (d.exp >= 0 && p <= 21) {
+    out += d.digits;
+    out.append(static_cast<size_t>(d.exp), '0');
+  } else if (p > 0 && p <= 21) {
+    out.append(d.digits, 0, static_cast<size_t>(p));
+    out += '.';
+    out.append(d.digits, static_cast<size_t>(p), std::string::npos);
+  } else if (p > -6 && p <= 0) {
+    out += "0.";
+    out.append(static_cast<size_t>(-p), '0');
+    out += d.digits;
+  } else {
+    out += d.digits[0];
+    if (n > 1) {
+      out += '.';
+      out.append(d.digits, 1, std::string::npos);
+    }
+    absl::StrAppend(&out, "e", p - 1);
+  }
+  return out;
+}
+
+// Shortest decimal digits that round-trip to `v` (finite, non-zero).
+Decimal ShortestDecimalFromDouble(double v) {
+  char buf[64];
+  auto res =
+      std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
+  std::string_view s(buf, static_cast<size_t>(res.ptr - buf));
+  Decimal d;
+  size_t i = 0;
+  if (s[i] == '-') {
+    d.neg = true;
+    ++i;
+  }
+  for (; i < s.size() && s[i] != 'e'; ++i) {
+    if (s[i] != '.') d.digits += s[i];
+  }
+  int64_t e = std::strtoll(std::string(s.substr(i + 1)).c_str(), nullptr, 10);
+  d.exp = e - static_cast<int64_t>(d.digits.size() - 1);
+  Normalise(d);
+  return d;
+}
+
+bool ParseDecimal(std::string_view text, Decimal& out) {
+  size_t i = 0;
+  out = Decimal();
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) {
+    out.neg = text[i] == '-';
+    ++i;
+  }
+  bool any_digit = false;
+  int64_t frac_digits = 0;
+  bool seen_point = false;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= '0' && c <= '9') {
+      any_digit = true;
+      // Leading zeros carry no information; skipping them keeps hostile
+      // "0000...1" inputs from growing the digit string.
+      if (!(out.digits.empty() && c == '0')) out.digits += c;
+      if (seen_point) ++frac_digits;
+    } else if (c == '.' && !seen_point) {
+      seen_point = true;
+    } else {
+      break;
+    }
+  }
+  if (!any_digit) return false;
+  int64_t exp = 0;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    bool eneg = false;
+    if (i < text.size() && (text[i] == '-' || text[i] == '+')) {
+      eneg = text[i] == '-';
+      ++i;
+    }
+    bool any_exp = false;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+      any_exp = true;
+      if (exp < 10 * kMaxDecimalExponent) exp = exp * 10 + (text[i] - '0');
+    }
+    if (!any_exp) return false;
+    if (eneg) exp = -exp;
+  }
+  if (i != text.size()) return false;
+  out.exp = exp - frac_digits;
+  Normalise(out);
+  if (!out.digits.empty()) {
+    int64_t p = static_cast<int64_t>(out.digits.size()) + out.exp;
+    if (p > kMaxDecimalExponent || p < -kMaxDecimalExponent) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Number Number::FromInt64(int64_t v) { return Number(v); }
+
+Number Number::FromUint64(uint64_t v) {
+  Number n;
+  n.repr_ = Repr::kUint64;
+  n.u_ = v;
+  return n;
+}
+
+Number Number::FromDouble(double v) {
+  Number n;
+  n.repr_ = Repr::kDouble;
+  n.d_ = v;
+  return n;
+}
+
+absl::StatusOr<Number> Number::FromDecimalString(std::string_view text) {
+  Decimal d;
+  if (!ParseDecimal(text, d)) {
+    std::string shown(text.substr(0, 64));
+    if (text.size() > 64) shown += "...";
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", shown, "\" is not a valid number"));
+  }
+  Number n;
+  n.repr_ = Repr::kDecimal;
+  n.text_ = std::string(text);
+  n.dec_neg_ = d.neg;
+  n.dec_digits_ = std::move(d.digits);
+  n.dec_exp_ = d.exp;
+  return n;
+}
+
+std::optional<int64_t> Number::ToInt64() const {
+  switch (repr_) {
+    case Repr::kInt64:
+      return i_;
+    case Repr::kUint64:
+      if (u_ > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+        return std::nullopt;
+      }
+      return static_cast<int64_t>(u_);
+    case Repr::kDouble:
+      // [-2^63, 2^63) is exactly representable at both ends.
+      if (!(d_ >= -9223372036854775808.0 && d_ < 9223372036854775808.0) ||
+          std::trunc(d_) != d_) {
+        return std::nullopt;
+      }
+      return static_cast<int64_t>(d_);
+    case Repr::kDecimal: {
+      if (dec_digits_.empty()) return 0;
+      if (dec_exp_ < 0) return std::nullopt;
+      if (static_cast<int64_t>(dec_digits_.size()) + dec_exp_ > 19) {
+        return std::nullopt;
+      }
+      uint64_t mag = 0;
+      for (char c : dec_digits_)
+        mag = mag * 10 + static_cast<uint64_t>(c - '0');
+      for (int64_t k = 0; k < dec_exp_; ++k) {
+        if (mag > std::numeric_limits<uint64_t>::max() / 10) {
+          return std::nullopt;
+        }
+        mag *= 10;
+      }
+      if (dec_neg_) {
+        if (mag > uint64_t{1} << 63) return std::nullopt;
+        return static_cast<int64_t>(0 - mag);
+      }
+      if (mag > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+        return std::nullopt;
+      }
+      return static_cast<int64_t>(mag);
+    }
+  }
+  return std::nullopt;
+}
+
+double Number::ToDouble() const {
+  switch (repr_) {
+    case Repr::kInt64:
+      return static_cast<double>(i_);
+    case Repr::kUint64:
+      return static_cast<double>(u_);
+    case Repr::kDouble:
+      return d_;
+    case Repr::kDecimal: {
+      if (dec_digits_.empty()) return dec_neg_ ? -0.0 : 0.0;
+      // strtod rounds correctly; the text has no locale-dependent point.
+      std::string s =
+          absl::StrCat(dec_neg_ ? "-" : "", dec_digits_, "e", dec_exp_);
+      return std::strtod(s.c_str(), nullptr);
+    }
+  }
+  return 0;
+}
+
+bool Number::IsInteger() const {
+  switch (repr_) {
+    case Repr::kInt64:
+    case Repr::kUint64:
+      return true;
+    case Repr::kDouble:
+      return std::isfinite(d_) && std::trunc(d_) == d_;
+    case Repr::kDecimal:
+      return dec_exp_ >= 0;
+  }
+  return false;
+}
+
+bool Number::IsInfinity() const {
+  return repr_ == Repr::kDouble && std::isinf(d_);
+}
+
+std::string Number::ToString() const {
+  switch (repr_) {
+    case Repr::kInt64:
+      return std::to_string(i_);
+    case Repr::kUint64:
+      return std::to_string(u_);
+    case Repr::kDouble: {
+      if (std::isnan(d_)) return "NaN";
+      if (std::isinf(d_)) return d_ > 0 ? "+Inf" : "-Inf";
+      if (d_ == 0) return "0";
+      // Integral doubles of int64/uint64 size print exactly (2^63 as
+      // 9223372036854775808, not 9223372036854776000).
+      if (std::trunc(d_) == d_ && std::fabs(d_) < 18446744073709551616.0) {
+        return Render(ExactDecimalFromDouble(d_));
+      }
+      return Render(ShortestDecimalFromDouble(d_));
+    }
+    case Repr::kDecimal: {
+      Decimal d{dec_neg_, dec_digits_, dec_exp_};
+      return Render(d);
+    }
+  }
+  return "0";
+}
+
+int Number::Compare(const Number& other) const {
+  const Number& a = *this;
+  const Number& b = other;
+  bool a_nan = a.repr_ == Repr::kDouble && std::isnan(a.d_);
+  bool b_nan = b.repr_ == Repr::kDouble && std::isnan(b.d_);
+  if (a_nan || b_nan) return a_nan == b_nan ? 0 : (a_nan ? 1 : -1);
+  // Fast paths for the common machine representations.
+  if (a.repr_ == Repr::kInt64 && b.repr_ == Repr::kInt64) {
+    return a.i_ < b.i_ ? -1 : (a.i_ > b.i_ ? 1 : 0);
+  }
+  if (a.repr_ == Repr::kDouble && b.repr_ == Repr::kDouble) {
+    return a.d_ < b.d_ ? -1 : (a.d_ > b.d_ ? 1 : 0);
+  }
+  // Infinities against anything finite.
+  if (a.IsInfinity() || b.IsInfinity()) {
+    double da = a.IsInfinity() ? a.d_ : 0;
+    double db = b.IsInfinity() ? b.d_ : 0;
+    return da < db ? -1 : (da > db ? 1 : 0);
+  }
+  auto to_decimal = [](const Number& n) -> Decimal {
+    switch (n.repr_) {
+      case Repr::kInt64:
+        return n.i_ < 0 ? FromUnsigned(true, 0 - static_cast<uint64_t>(n.i_))
+                        : FromUnsigned(false, static_cast<uint64_t>(n.i_));
+      case Repr::kUint64:
+        return FromUnsigned(false, n.u_);
+      case Repr::kDouble:
+        return ExactDecimalFromDouble(n.d_);
+      case Repr::kDecimal:
+        return Decimal{n.dec_neg_, n.dec_digits_, n.dec_exp_};
+    }
+    return Decimal();
+  };
+  return CompareDecimal(to_decimal(a), to_decimal(b));
+}
+
+bool Number::operator==(const Number& other) const {
+  return Compare(other) == 0;
+}
+bool Number::operator<(const Number& other) const { return Compare(other) < 0; }
+
+}  // namespace secureaml::tf
