@@ -20,6 +20,27 @@
 namespace secureaml::azure {
 namespace {
 
+// Identity endpoints answer with little but secrets under varied names
+// ("value", "oidcToken", "access_token"), so their bodies are logged by
+// allow-list: only fields known to be harmless keep their values.
+std::string RedactTokenResponse(absl::string_view body) {
+  nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+  if (!j.is_object()) {
+    return absl::StrCat("[non-JSON body, ", body.size(), " bytes]");
+  }
+  static const char* const kSafe[] = {
+      "token_type",  "expires_in", "ext_expires_in", "expires_on",
+      "not_before",  "resource",   "error",          "error_description",
+      "error_codes", "timestamp",  "trace_id",       "correlation_id",
+      "count",       "client_id"};
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    bool safe = false;
+    for (const char* k : kSafe) safe = safe || it.key() == k;
+    if (!safe) it.value() = kRedacted;
+  }
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 // Token endpoints are idempotent in effect, so transient failures are
 // retried a few times here; ARM-level pacing is not needed for them.
 absl::StatusOr<HttpResponse> SendTokenRequest(const CredentialDeps& deps,
@@ -56,11 +77,8 @@ absl::StatusOr<HttpResponse> SendTokenRequest(const CredentialDeps& deps,
                 {"duration_ms", std::to_string(absl::ToInt64Milliseconds(
                                     deps.clock->Now() - start))}});
     if (log::Enabled(log::Level::kTrace)) {
-      log::Trace(
-          "token response body",
-          {{"body",
-            RedactBody(resp->body,
-                       resp->headers.Get("Content-Type").value_or(""))}});
+      log::Trace("token response body",
+                 {{"body", RedactTokenResponse(resp->body)}});
     }
     if (resp->status == 429 || resp->status >= 500) {
       last = absl::UnavailableError(

@@ -58,7 +58,8 @@ bool IsSecretFieldName(absl::string_view name) {
   }
   // A trailing descriptor word means the field describes a secret rather
   // than holding one: credentialsType, secretsType, token_type,
-  // keyIdentifier, keyVaultArmId, secretName, passwordExpiry...
+  // keyIdentifier, keyVaultArmId, secretName... ("password" anywhere always
+  // counts: a false positive only hides a value from a log).
   static const char* const kDescriptors[] = {
       "type",   "types",   "id",     "ids",        "identifier", "name",
       "names",  "uri",     "url",    "version",    "source",     "vault",
