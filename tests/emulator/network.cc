@@ -1,0 +1,8 @@
+#include "tests/emulator/service.h"
+
+namespace secureaml::emulator {
+
+void RegisterNetworkTypes(
+    std::map<std::string, std::unique_ptr<ResourceType>>& types) {}
+
+}  // namespace secureaml::emulator
