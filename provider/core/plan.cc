@@ -158,7 +158,8 @@ bool ApplyDefaults(const Block& b, const Value& planned, const Value* config,
 // can only change through a replacement, so marking them unknown would turn
 // every unrelated update into a replacement.
 bool MarkComputed(const Block& b, const Value& planned, const Value* config,
-                  const Value* prior, bool replacing, Value* out) {
+                  const Value* prior, bool replacing, bool only_carried_over,
+                  Value* out) {
   if (!planned.IsKnown() || planned.type().kind() != Kind::kObject) {
     return false;
   }
@@ -172,6 +173,8 @@ bool MarkComputed(const Block& b, const Value& planned, const Value* config,
         config ? AttrOrNull(*config, attr.name).IsNull() : pv.IsNull();
     if (!config_null) continue;
     const Value& rv = prior ? AttrOrNull(*prior, attr.name) : Null();
+    // After ModifyPlan, leave values the resource chose deliberately.
+    if (only_carried_over && !NullSafeEqual(pv, rv)) continue;
     if (!replacing && (attr.use_state_for_unknown || attr.requires_replace) &&
         !rv.IsNull()) {
       if (!(pv == rv)) edit.Set(attr.name, rv);
@@ -183,9 +186,9 @@ bool MarkComputed(const Block& b, const Value& planned, const Value* config,
     const Value* cv = config ? &AttrOrNull(*config, nb.type_name) : nullptr;
     const Value* rv = prior ? &AttrOrNull(*prior, nb.type_name) : nullptr;
     Value nv;
-    auto fn = [&nb, replacing](const Value& e, const Value* c, const Value* r,
-                               Value* o) {
-      return MarkComputed(nb.block, e, c, r, replacing, o);
+    auto fn = [&nb, replacing, only_carried_over](
+                  const Value& e, const Value* c, const Value* r, Value* o) {
+      return MarkComputed(nb.block, e, c, r, replacing, only_carried_over, o);
     };
     if (MapBlockElements(nb, planned.GetAttr(nb.type_name), cv, rv, fn, &nv)) {
       edit.Set(nb.type_name, std::move(nv));
@@ -476,7 +479,7 @@ GenericPlan PlanGeneric(const Block& block, const Value& prior,
   if (plan.no_op) return plan;
 
   if (MarkComputed(block, plan.planned, &config, create ? nullptr : &prior,
-                   /*replacing=*/false, &tmp)) {
+                   /*replacing=*/false, /*only_carried_over=*/false, &tmp)) {
     plan.planned = tmp;
   }
   if (create) return plan;
@@ -486,11 +489,22 @@ GenericPlan PlanGeneric(const Block& block, const Value& prior,
   plan.requires_replace = NormalizePaths(std::move(plan.requires_replace));
   plan.replace = !plan.requires_replace.empty();
   if (plan.replace && MarkComputed(block, plan.planned, &config, &prior,
-                                   /*replacing=*/true, &tmp)) {
+                                   /*replacing=*/true,
+                                   /*only_carried_over=*/false, &tmp)) {
     // A new object will be created: nothing computed carries over.
     plan.planned = tmp;
   }
   return plan;
+}
+
+Value MarkCarriedOverForReplace(const Block& block, const Value& planned,
+                                const Value& config, const Value& prior) {
+  Value out;
+  if (MarkComputed(block, planned, &config, &prior, /*replacing=*/true,
+                   /*only_carried_over=*/true, &out)) {
+    return out;
+  }
+  return planned;
 }
 
 std::vector<AttributePath> NormalizePaths(std::vector<AttributePath> paths) {

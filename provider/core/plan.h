@@ -40,6 +40,14 @@ struct GenericPlan {
 GenericPlan PlanGeneric(const tf::Block& block, const tf::Value& prior,
                         const tf::Value& proposed, const tf::Value& config);
 
+// For a replacement decided by the resource's ModifyPlan: computed,
+// config-null attributes still holding their prior value become unknown (a
+// new object gets new values); values ModifyPlan set itself are kept.
+tf::Value MarkCarriedOverForReplace(const tf::Block& block,
+                                    const tf::Value& planned,
+                                    const tf::Value& config,
+                                    const tf::Value& prior);
+
 // Sorts and deduplicates, as the framework's NormaliseRequiresReplace.
 std::vector<tf::AttributePath> NormalizePaths(
     std::vector<tf::AttributePath> paths);

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <regex>
 #include <set>
 #include <string>
@@ -13,6 +14,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "provider/common/logging.h"
 #include "provider/core/testing/fake_resource.h"
 #include "provider/core/testing/workspace_schema.h"
 #include "provider/value/codec.h"
@@ -424,6 +426,46 @@ TEST_F(ProviderServerTest, ModifyPlanMayAddReplacePathsAndPrivate) {
   ASSERT_EQ(r.requires_replace.size(), 1u);
   EXPECT_EQ(r.planned_private, "new-private");
   EXPECT_EQ(r.diagnostics.size(), 1u);
+}
+
+TEST_F(ProviderServerTest, ReplaceFromModifyPlanMakesCarriedOverUnknown) {
+  resource_.modify_plan = [](const ModifyPlanRequest& req,
+                             ModifyPlanResponse& resp) {
+    // e.g. Azure cannot change the description in place.
+    resp.requires_replace.push_back(AttributePath::Root("description"));
+    resp.planned_state =
+        resp.planned_state.WithAttr("principal_id", Str("chosen"));
+  };
+  auto s = Server();
+  auto r = Plan(*s, State(), Config({{"description", Str("x")}}));
+  ASSERT_FALSE(r.diagnostics.HasError()) << r.diagnostics.ToString();
+  Value planned = Dec(r.planned_state);
+  EXPECT_TRUE(planned.GetAttr("id").IsUnknown());
+  EXPECT_EQ(planned.GetAttr("principal_id"), Str("chosen"));
+  // Without a real change the replace path is inert and ids stay.
+  auto noop = Plan(*s, State(), Config());
+  EXPECT_EQ(Dec(noop.planned_state).GetAttr("id"), State().GetAttr("id"));
+}
+
+TEST_F(ProviderServerTest, OneDebugLinePerRpcWithoutValues) {
+  std::vector<std::string> lines;
+  std::mutex mu;
+  log::SetLevel(log::Level::kDebug);
+  log::SetSinkForTest([&](std::string_view line) {
+    std::lock_guard<std::mutex> lock(mu);
+    lines.emplace_back(line);
+  });
+  auto s = Server(false);
+  lines.clear();
+  Plan(*s, NullState(), Config({{"description", Str("top-secret-value")}}));
+  log::SetSinkForTest(nullptr);
+  log::SetLevel(log::Level::kOff);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_THAT(lines[0], HasSubstr("PlanResourceChange"));
+  EXPECT_THAT(lines[0], HasSubstr(kType));
+  EXPECT_THAT(lines[0], HasSubstr("duration_ms"));
+  EXPECT_THAT(lines[0], HasSubstr("diagnostics"));
+  EXPECT_THAT(lines[0], ::testing::Not(HasSubstr("top-secret-value")));
 }
 
 // ---- apply ----

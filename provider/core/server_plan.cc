@@ -96,6 +96,18 @@ PlanResourceChangeResponse ProviderServer::PlanResourceChange(
           replace.push_back(std::move(p));
         }
 
+        // ModifyPlan turned an update into a replacement: what was carried
+        // over from the old object will not survive it.
+        if (!plan.replace && !prior->IsNull()) {
+          for (const tf::AttributePath& p : replace) {
+            if (PathChanged(*prior, planned, p)) {
+              planned = MarkCarriedOverForReplace(e->schema.block, planned,
+                                                  *config, *prior);
+              break;
+            }
+          }
+        }
+
         absl::Status conforms = tf::CheckConforms(planned, e->type);
         if (!conforms.ok()) {
           std::optional<tf::AttributePath> path =
