@@ -79,6 +79,13 @@ ProviderServer::ProviderServer(std::unique_ptr<Provider> provider)
     : provider_(std::move(provider)), impl_(std::make_shared<Impl>()) {
   Impl& impl = *impl_;
   tf::Diagnostics& diags = impl.schema_diagnostics;
+  if (provider_ == nullptr) {
+    // Keep serving diagnostics rather than dereferencing null later.
+    diags.AddError("No provider",
+                   "The server was started without a "
+                   "provider. This is a bug in the provider.");
+    return;
+  }
   GuardResourceCall("Building the provider schema", diags,
                     [&] { impl.provider_schema = provider_->GetSchema(); });
   absl::Status valid =
@@ -289,6 +296,10 @@ ConfigureProviderResponse ProviderServer::ConfigureProvider(
     const ConfigureProviderRequest& req) {
   return RunRpc<ConfigureProviderResponse>(
       "ConfigureProvider", "", [&](ConfigureProviderResponse& resp) {
+        if (provider_ == nullptr) {
+          resp.diagnostics.Append(impl_->schema_diagnostics);
+          return;
+        }
         std::optional<tf::Value> config =
             DecodeDynamic(req.config, impl_->provider_type,
                           "the provider configuration", resp.diagnostics);

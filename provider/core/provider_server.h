@@ -192,6 +192,10 @@ class ProviderServer {
       const MoveResourceStateRequest& req) const;
   // Cancels every in-flight and future operation's CancellationToken.
   // Returns an error text for StopProvider.Response.error (empty = ok).
+  // The server stays stopped (Terraform ends the process after
+  // StopProvider): later Apply, Read, Import and ReadDataSource calls fail at
+  // once with an "Operation cancelled" diagnostic without reaching the
+  // resource; validation and planning keep working.
   std::string Stop();
 
   const Provider& provider() const { return *provider_; }

@@ -197,6 +197,16 @@ TEST_F(ProviderServerTest, RegistryProblemsBecomeSchemaDiagnostics) {
   EXPECT_THAT(all, HasSubstr("fake_bad"));
 }
 
+TEST_F(ProviderServerTest, NullProviderDoesNotCrash) {
+  ProviderServer s(nullptr);
+  EXPECT_TRUE(s.GetProviderSchema().diagnostics.HasError());
+  EXPECT_TRUE(s.ConfigureProvider({}).diagnostics.HasError());
+  EXPECT_FALSE(s.ValidateProviderConfig({}).diagnostics.HasError());
+  PlanResourceChangeRequest plan;
+  plan.type_name = kType;
+  EXPECT_TRUE(s.PlanResourceChange(plan).diagnostics.HasError());
+}
+
 TEST_F(ProviderServerTest, UnknownTypeNamesAreDiagnostics) {
   auto s = Server();
   PlanResourceChangeRequest plan;

@@ -102,6 +102,7 @@ ValidateProviderConfigResponse ProviderServer::ValidateProviderConfig(
         if (!config) return;
         ValidateBlock(impl_->provider_schema.block, *config, AttributePath(),
                       false, resp.diagnostics);
+        if (provider_ == nullptr) return;
         ValidateConfigRequest vreq{*config};
         ValidateConfigResponse vresp;
         GuardResourceCall("Validating the provider configuration",
