@@ -17,7 +17,6 @@ namespace {
 
 using codec_internal::ErrorAt;
 using codec_internal::kMaxDepth;
-using Step = AttributePath::Step;
 
 absl::string_view AV(std::string_view s) { return {s.data(), s.size()}; }
 
@@ -371,8 +370,7 @@ class Converter {
         elems.reserve(n.array.size());
         for (size_t i = 0; i < n.array.size(); ++i) {
           if (addressable) {
-            path_.push_back(
-                Step{Step::Kind::kKeyInt, "", static_cast<int64_t>(i)});
+            path_.PushIndex(static_cast<int64_t>(i));
           }
           auto e = Convert(
               n.array[i],
@@ -380,42 +378,36 @@ class Converter {
               depth + 1);
           if (!e.ok()) return e.status();
           elems.push_back(*std::move(e));
-          if (addressable) path_.pop_back();
+          if (addressable) path_.Pop();
         }
-        if (type.kind() == Type::Kind::kList) {
-          return Value::List(type.ElementType(), std::move(elems));
-        }
-        if (type.kind() == Type::Kind::kSet) {
-          return Value::Set(type.ElementType(), std::move(elems));
-        }
-        return Value::Tuple(std::move(elems));
+        return ValueInternal::Sequence(type, std::move(elems));
       }
       case Type::Kind::kMap: {
         if (n.kind != JNode::Kind::kObject) return Wrong(type, n);
         std::map<std::string, Value> entries;
         for (const auto& [k, sub] : n.object) {
-          path_.push_back(Step{Step::Kind::kKeyString, k, 0});
+          path_.PushKey(k);
           auto e = Convert(sub, type.ElementType(), depth + 1);
           if (!e.ok()) return e.status();
           if (!entries.emplace(k, *std::move(e)).second) {
             return Error("duplicate map key");
           }
-          path_.pop_back();
+          path_.Pop();
         }
-        return Value::Map(type.ElementType(), std::move(entries));
+        return ValueInternal::Map(type, std::move(entries));
       }
       case Type::Kind::kObject: {
         if (n.kind != JNode::Kind::kObject) return Wrong(type, n);
         const auto& attr_types = type.AttributeTypes();
         std::map<std::string, Value> attrs;
         for (const auto& [k, sub] : n.object) {
-          path_.push_back(Step{Step::Kind::kAttribute, k, 0});
+          path_.PushAttr(k);
           auto at = attr_types.find(k);
           if (at == attr_types.end()) {
             // Stored state from another provider version may carry
             // attributes this schema dropped.
             if (options_.lenient_objects) {
-              path_.pop_back();
+              path_.Pop();
               continue;
             }
             return Error(absl::StrCat("unsupported attribute \"", k, "\""));
@@ -425,7 +417,7 @@ class Converter {
           if (!attrs.emplace(k, *std::move(e)).second) {
             return Error("duplicate attribute");
           }
-          path_.pop_back();
+          path_.Pop();
         }
         if (!options_.lenient_objects && attrs.size() != attr_types.size()) {
           for (const auto& [name, t] : attr_types) {
@@ -473,7 +465,7 @@ class Converter {
 
  private:
   absl::Status Error(std::string_view msg) const {
-    return ErrorAt(AttributePath(path_), msg);
+    return ErrorAt(path_.ToPath(), msg);
   }
   absl::Status Wrong(const Type& t, const JNode& n) const {
     return Error(absl::StrCat(t.FriendlyName(), " required, got JSON ",
@@ -482,7 +474,7 @@ class Converter {
 
   std::string_view source_;
   JsonDecodeOptions options_;
-  std::vector<Step> path_;
+  codec_internal::PathStack path_;
 };
 
 class JsonEncoder {
@@ -537,13 +529,12 @@ class JsonEncoder {
         for (size_t i = 0; i < elems.size(); ++i) {
           if (i > 0) out_ += ',';
           if (addressable) {
-            path_.push_back(
-                Step{Step::Kind::kKeyInt, "", static_cast<int64_t>(i)});
+            path_.PushIndex(static_cast<int64_t>(i));
           }
           SECUREAML_RETURN_IF_ERROR(Encode(
               elems[i], is_tuple ? t.TupleElementTypes()[i] : t.ElementType(),
               depth + 1));
-          if (addressable) path_.pop_back();
+          if (addressable) path_.Pop();
         }
         out_ += ']';
         return absl::OkStatus();
@@ -554,11 +545,11 @@ class JsonEncoder {
         for (const auto& [k, e] : v.Entries()) {
           if (!first) out_ += ',';
           first = false;
-          path_.push_back(Step{Step::Kind::kKeyString, k, 0});
+          path_.PushKey(k);
           SECUREAML_RETURN_IF_ERROR(WriteString(k));
           out_ += ':';
           SECUREAML_RETURN_IF_ERROR(Encode(e, t.ElementType(), depth + 1));
-          path_.pop_back();
+          path_.Pop();
         }
         out_ += '}';
         return absl::OkStatus();
@@ -577,15 +568,15 @@ class JsonEncoder {
           }
           if (!first) out_ += ',';
           first = false;
-          path_.push_back(Step{Step::Kind::kAttribute, wi->first, 0});
+          path_.PushAttr(wi->first);
           SECUREAML_RETURN_IF_ERROR(WriteString(wi->first));
           out_ += ':';
           SECUREAML_RETURN_IF_ERROR(Encode(hi->second, wi->second, depth + 1));
-          path_.pop_back();
+          path_.Pop();
           ++hi;
         }
         if (hi != have.end()) {
-          path_.push_back(Step{Step::Kind::kAttribute, hi->first, 0});
+          path_.PushAttr(hi->first);
           return Error(
               absl::StrCat("unsupported attribute \"", hi->first, "\""));
         }
@@ -600,7 +591,7 @@ class JsonEncoder {
 
  private:
   absl::Status Error(std::string_view msg) const {
-    return ErrorAt(AttributePath(path_), msg);
+    return ErrorAt(path_.ToPath(), msg);
   }
   absl::Status Mismatch(const Value& v, const Type& t) const {
     return Error(absl::StrCat(t.FriendlyName(), " required, got ",
@@ -678,7 +669,7 @@ class JsonEncoder {
   }
 
   std::string& out_;
-  std::vector<Step> path_;
+  codec_internal::PathStack path_;
 };
 
 }  // namespace

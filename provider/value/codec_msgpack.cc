@@ -17,11 +17,9 @@ namespace {
 
 using codec_internal::ErrorAt;
 using codec_internal::kMaxDepth;
-using Step = AttributePath::Step;
 
 // cty's limits for refinement payloads (msgpack/unknown.go).
 constexpr size_t kMaxRefinementPayload = 1024;
-constexpr size_t kMaxPrefixBytes = 256;
 constexpr int8_t kExtUnknown = 0;
 constexpr int8_t kExtRefinedUnknown = 12;
 
@@ -143,7 +141,7 @@ class Decoder {
 
  private:
   absl::Status Error(std::string_view msg) const {
-    return ErrorAt(AttributePath(path_), msg);
+    return ErrorAt(path_.ToPath(), msg);
   }
   absl::Status Truncated() const {
     return Error("unexpected end of msgpack data");
@@ -300,6 +298,8 @@ class Decoder {
     if (!ext.payload.empty()) {
       SECUREAML_RETURN_IF_ERROR(ParseRefinements(ext.payload, refinements));
     }
+    // As cty: an unknown refined as definitely null is simply null.
+    if (refinements.is_null == true) return Value::Null(type);
     return Value::Unknown(type, std::move(refinements));
   }
 
@@ -536,26 +536,15 @@ class Decoder {
         const bool addressable = type.kind() != Type::Kind::kSet;
         for (size_t i = 0; i < n; ++i) {
           // Set elements have no path of their own.
-          if (addressable) {
-            Step s;
-            s.kind = Step::Kind::kKeyInt;
-            s.index = static_cast<int64_t>(i);
-            path_.push_back(std::move(s));
-          }
+          if (addressable) path_.PushIndex(static_cast<int64_t>(i));
           const Type& et =
               is_tuple ? type.TupleElementTypes()[i] : type.ElementType();
           auto e = Decode(et, depth + 1);
           if (!e.ok()) return e.status();
           elems.push_back(*std::move(e));
-          if (addressable) path_.pop_back();
+          if (addressable) path_.Pop();
         }
-        if (type.kind() == Type::Kind::kList) {
-          return Value::List(type.ElementType(), std::move(elems));
-        }
-        if (type.kind() == Type::Kind::kSet) {
-          return Value::Set(type.ElementType(), std::move(elems));
-        }
-        return Value::Tuple(std::move(elems));
+        return ValueInternal::Sequence(type, std::move(elems));
       }
       case Type::Kind::kMap: {
         size_t n;
@@ -567,41 +556,42 @@ class Decoder {
           if (!codec_internal::IsValidUtf8(key)) {
             return Error("map key is not valid UTF-8");
           }
-          Step s;
-          s.kind = Step::Kind::kKeyString;
-          s.name = std::string(key);
-          path_.push_back(std::move(s));
+          path_.PushKey(key);
           auto e = Decode(type.ElementType(), depth + 1);
           if (!e.ok()) return e.status();
           auto [it, inserted] =
-              entries.emplace(path_.back().name, *std::move(e));
+              entries.emplace(std::string(key), *std::move(e));
           if (!inserted) return Error("duplicate map key");
-          path_.pop_back();
+          path_.Pop();
         }
-        return Value::Map(type.ElementType(), std::move(entries));
+        return ValueInternal::Map(type, std::move(entries));
       }
       case Type::Kind::kObject: {
         size_t n;
         SECUREAML_RETURN_IF_ERROR(ReadMapLen(type, n));
         const auto& attr_types = type.AttributeTypes();
         std::map<std::string, Value> attrs;
+        // cty writes attributes sorted, so the next type attribute is
+        // almost always the one we read: check it before searching.
+        auto next = attr_types.begin();
         for (size_t i = 0; i < n; ++i) {
           std::string_view key;
           SECUREAML_RETURN_IF_ERROR(ReadStringBytes(Type::String(), key));
-          Step s;
-          s.kind = Step::Kind::kAttribute;
-          s.name = std::string(key);
-          path_.push_back(std::move(s));
-          auto at = attr_types.find(path_.back().name);
+          path_.PushAttr(key);
+          auto at = (next != attr_types.end() && next->first == key)
+                        ? next
+                        : attr_types.find(std::string(key));
           if (at == attr_types.end()) {
             return Error(
                 absl::StrCat("unsupported attribute \"", AV(key), "\""));
           }
+          next = std::next(at);
           auto e = Decode(at->second, depth + 1);
           if (!e.ok()) return e.status();
-          auto [it, inserted] = attrs.emplace(at->first, *std::move(e));
-          if (!inserted) return Error("duplicate attribute");
-          path_.pop_back();
+          size_t before = attrs.size();
+          attrs.emplace_hint(attrs.end(), at->first, *std::move(e));
+          if (attrs.size() == before) return Error("duplicate attribute");
+          path_.Pop();
         }
         if (attrs.size() != attr_types.size()) {
           for (const auto& [name, t] : attr_types) {
@@ -635,7 +625,7 @@ class Decoder {
   }
 
   Reader r_;
-  std::vector<Step> path_;
+  codec_internal::PathStack path_;
 };
 
 class Encoder {
@@ -693,16 +683,11 @@ class Encoder {
         WriteArrayHeader(elems.size());
         const bool addressable = t.kind() != Type::Kind::kSet;
         for (size_t i = 0; i < elems.size(); ++i) {
-          if (addressable) {
-            Step s;
-            s.kind = Step::Kind::kKeyInt;
-            s.index = static_cast<int64_t>(i);
-            path_.push_back(std::move(s));
-          }
+          if (addressable) path_.PushIndex(static_cast<int64_t>(i));
           SECUREAML_RETURN_IF_ERROR(Encode(
               elems[i], is_tuple ? t.TupleElementTypes()[i] : t.ElementType(),
               depth + 1));
-          if (addressable) path_.pop_back();
+          if (addressable) path_.Pop();
         }
         return absl::OkStatus();
       }
@@ -711,12 +696,9 @@ class Encoder {
         WriteMapHeader(entries.size());
         for (const auto& [k, e] : entries) {
           WriteStr(k);
-          Step s;
-          s.kind = Step::Kind::kKeyString;
-          s.name = k;
-          path_.push_back(std::move(s));
+          path_.PushKey(k);
           SECUREAML_RETURN_IF_ERROR(Encode(e, t.ElementType(), depth + 1));
-          path_.pop_back();
+          path_.Pop();
         }
         return absl::OkStatus();
       }
@@ -735,16 +717,13 @@ class Encoder {
                 absl::StrCat("attribute \"", wi->first, "\" is required"));
           }
           WriteStr(wi->first);
-          Step s;
-          s.kind = Step::Kind::kAttribute;
-          s.name = wi->first;
-          path_.push_back(std::move(s));
+          path_.PushAttr(wi->first);
           SECUREAML_RETURN_IF_ERROR(Encode(hi->second, wi->second, depth + 1));
-          path_.pop_back();
+          path_.Pop();
           ++hi;
         }
         if (hi != have.end()) {
-          path_.push_back(Step{Step::Kind::kAttribute, hi->first, 0});
+          path_.PushAttr(hi->first);
           return Error(
               absl::StrCat("unsupported attribute \"", hi->first, "\""));
         }
@@ -758,7 +737,7 @@ class Encoder {
 
  private:
   absl::Status Error(std::string_view msg) const {
-    return ErrorAt(AttributePath(path_), msg);
+    return ErrorAt(path_.ToPath(), msg);
   }
   absl::Status Mismatch(const Value& v, const Type& t) const {
     return Error(absl::StrCat(t.FriendlyName(), " required, got ",
@@ -896,18 +875,10 @@ class Encoder {
 
   void WriteUnknown(const UnknownRefinements& r, const Type& t) {
     const bool not_null = r.is_null.has_value() && !*r.is_null;
+    // Value::Unknown already cut the prefix to cty's 256-byte bound.
     std::string_view prefix;
     if (r.string_prefix && t.kind() == Type::Kind::kString) {
       prefix = *r.string_prefix;
-      if (prefix.size() > kMaxPrefixBytes) {
-        // Cut at a UTF-8 character boundary: a shorter prefix is still a
-        // true statement about the final value.
-        size_t cut = kMaxPrefixBytes;
-        while (cut > 0 && (static_cast<uint8_t>(prefix[cut]) & 0xC0) == 0x80) {
-          --cut;
-        }
-        prefix = prefix.substr(0, cut);
-      }
     }
     if (!not_null && prefix.empty()) {
       out_.append("\xd4\x00\x00", 3);
@@ -936,7 +907,7 @@ class Encoder {
   }
 
   std::string& out_;
-  std::vector<Step> path_;
+  codec_internal::PathStack path_;
 };
 
 }  // namespace

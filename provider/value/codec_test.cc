@@ -184,6 +184,34 @@ TEST(MsgpackTest, RefinementsWeIgnore) {
   EXPECT_EQ(Hex(*EncodeMsgpack(*lens, Type::List(Type::String()))), "d4 00 00");
 }
 
+TEST(MsgpackTest, RefinementNormalisation) {
+  // Nullness true means "definitely null": cty turns it into a null.
+  auto null = DecodeMsgpack(Bytes("c7 03 0c 81 01 c3"), Type::String());
+  ASSERT_TRUE(null.ok()) << null.status();
+  EXPECT_TRUE(null->IsNull());
+  // Prefixes are cut to 256 bytes at a character boundary, on decode and
+  // encode alike, so a decode/encode/decode cycle is stable.
+  std::string prefix = "a" + std::string(200, 'x');
+  for (int i = 0; i < 40; ++i) prefix += "\xc3\xa9";  // 2-byte characters
+  Value u = Value::Unknown(Type::String(), {false, prefix});
+  ASSERT_TRUE(u.refinements().string_prefix.has_value());
+  EXPECT_EQ(u.refinements().string_prefix->size(), 255u);
+  auto enc = EncodeMsgpack(u, Type::String());
+  ASSERT_TRUE(enc.ok());
+  EXPECT_EQ(Hex(enc->substr(0, 4)), "c8 01 05 0c");
+  ExpectRoundTrip(u, Type::String());
+  // Refinements on dynamic and prefixes on non-strings are dropped.
+  EXPECT_EQ(Hex(*EncodeMsgpack(Value::Unknown(Type::Dynamic(), {false, {}}),
+                               Type::Dynamic())),
+            "d4 00 00");
+  EXPECT_EQ(
+      Hex(*EncodeMsgpack(
+          DecodeMsgpack(Bytes("c7 07 0c 82 01 c2 02 a2 61 62"), Type::Number())
+              .value(),
+          Type::Number())),
+      "c7 03 0c 81 01 c2");
+}
+
 TEST(MsgpackTest, AllExtFormsAreUnknown) {
   for (const char* hex :
        {"d4 00 00", "d5 00 00 00", "d6 05 00 00 00 00", "c7 00 00",

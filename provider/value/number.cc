@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <utility>
 #include <vector>
@@ -218,6 +219,98 @@ bool ParseDecimal(std::string_view text, Decimal& out) {
   return true;
 }
 
+// Sign and magnitude of a machine integer.
+bool IntSign(const Number& n) {
+  return n.repr() == Number::Repr::kInt64 && n.int64_value() < 0;
+}
+uint64_t IntMag(const Number& n) {
+  if (n.repr() == Number::Repr::kUint64) return n.uint64_value();
+  int64_t i = n.int64_value();
+  return i < 0 ? 0 - static_cast<uint64_t>(i) : static_cast<uint64_t>(i);
+}
+
+int CompareIntInt(bool an, uint64_t am, bool bn, uint64_t bm) {
+  if (am == 0) an = false;
+  if (bm == 0) bn = false;
+  if (an != bn) return an ? -1 : 1;
+  int m = am < bm ? -1 : (am > bm ? 1 : 0);
+  return an ? -m : m;
+}
+
+// Sign of (integer - d), exact, for finite d.
+int CompareIntDouble(bool neg, uint64_t mag, double d) {
+  if (mag == 0) neg = false;
+  if (d == 0) return mag == 0 ? 0 : (neg ? -1 : 1);
+  bool dneg = d < 0;
+  if (neg != dneg && mag != 0) return neg ? -1 : 1;
+  if (mag == 0) return dneg ? 1 : -1;
+  double a = std::fabs(d);
+  int m;
+  if (a >= 18446744073709551616.0) {
+    m = -1;
+  } else {
+    auto t = static_cast<uint64_t>(a);
+    if (mag != t) {
+      m = mag < t ? -1 : 1;
+    } else {
+      m = std::trunc(a) != a ? -1 : 0;  // a has a fraction beyond mag
+    }
+  }
+  return neg ? -m : m;
+}
+
+// Correctly rounded double of a normalised decimal. A double's rounding
+// boundaries have at most 767 significant digits, so longer inputs are cut
+// to 780 digits plus a sticky 1: same rounding, bounded strtod cost.
+double DecimalToDouble(const Decimal& d) {
+  if (d.digits.empty()) return d.neg ? -0.0 : 0.0;
+  constexpr size_t kKeep = 780;
+  std::string s = d.neg ? "-" : "";
+  int64_t exp = d.exp;
+  if (d.digits.size() > kKeep) {
+    s.append(d.digits, 0, kKeep);
+    s += '1';
+    exp += static_cast<int64_t>(d.digits.size() - kKeep - 1);
+  } else {
+    s += d.digits;
+  }
+  absl::StrAppend(&s, "e", exp);
+  return std::strtod(s.c_str(), nullptr);
+}
+
+// Exact expansions of recently compared doubles. Sorting a hostile set that
+// mixes doubles with decimals rounding to them would otherwise redo the
+// big-number expansion on every comparison.
+const Decimal& CachedExactDecimal(double v) {
+  struct Entry {
+    bool valid = false;
+    uint64_t bits = 0;
+    Decimal dec;
+  };
+  thread_local Entry cache[4];
+  thread_local int next = 0;
+  uint64_t bits;
+  std::memcpy(&bits, &v, sizeof(bits));
+  for (auto& e : cache) {
+    if (e.valid && e.bits == bits) return e.dec;
+  }
+  Entry& e = cache[next];
+  next = (next + 1) % 4;
+  e.valid = true;
+  e.bits = bits;
+  e.dec = ExactDecimalFromDouble(v);
+  return e.dec;
+}
+
+// Sign of (d - x) for finite d. Rounding is monotonic, so unless x rounds
+// to d itself the rounded value already decides.
+int CompareDoubleDecimal(double d, const Decimal& x) {
+  double xd = DecimalToDouble(x);
+  if (xd < d) return 1;
+  if (xd > d) return -1;
+  return CompareDecimal(CachedExactDecimal(d), x);
+}
+
 }  // namespace
 
 Number Number::FromInt64(int64_t v) { return Number(v); }
@@ -377,13 +470,30 @@ int Number::Compare(const Number& other) const {
     double db = b.IsInfinity() ? b.d_ : 0;
     return da < db ? -1 : (da > db ? 1 : 0);
   }
+  const bool a_int = a.repr_ == Repr::kInt64 || a.repr_ == Repr::kUint64;
+  const bool b_int = b.repr_ == Repr::kInt64 || b.repr_ == Repr::kUint64;
+  if (a_int && b_int) {
+    return CompareIntInt(IntSign(a), IntMag(a), IntSign(b), IntMag(b));
+  }
+  if (a_int && b.repr_ == Repr::kDouble) {
+    return CompareIntDouble(IntSign(a), IntMag(a), b.d_);
+  }
+  if (a.repr_ == Repr::kDouble && b_int) {
+    return -CompareIntDouble(IntSign(b), IntMag(b), a.d_);
+  }
+  if (a.repr_ == Repr::kDouble) {
+    return CompareDoubleDecimal(a.d_,
+                                Decimal{b.dec_neg_, b.dec_digits_, b.dec_exp_});
+  }
+  if (b.repr_ == Repr::kDouble) {
+    return -CompareDoubleDecimal(
+        b.d_, Decimal{a.dec_neg_, a.dec_digits_, a.dec_exp_});
+  }
   auto to_decimal = [](const Number& n) -> Decimal {
     switch (n.repr_) {
       case Repr::kInt64:
-        return n.i_ < 0 ? FromUnsigned(true, 0 - static_cast<uint64_t>(n.i_))
-                        : FromUnsigned(false, static_cast<uint64_t>(n.i_));
       case Repr::kUint64:
-        return FromUnsigned(false, n.u_);
+        return FromUnsigned(IntSign(n), IntMag(n));
       case Repr::kDouble:
         return ExactDecimalFromDouble(n.d_);
       case Repr::kDecimal:

@@ -1,11 +1,20 @@
 #include "provider/value/number.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <limits>
+#include <random>
+#include <vector>
 
 #include "gtest/gtest.h"
 
 namespace secureaml::tf {
+
+void PrintTo(const Number& n, std::ostream* os) {
+  *os << n.ToString() << " (repr " << static_cast<int>(n.repr()) << ")";
+}
+
 namespace {
 
 Number Dec(const char* s) {
@@ -121,6 +130,75 @@ TEST(NumberTest, RejectsBadText) {
   EXPECT_TRUE(Number::FromDecimalString("5.").ok());
   // Zero with an absurd exponent is still zero, not an error.
   EXPECT_TRUE(Number::FromDecimalString("0e999999999999").ok());
+}
+
+std::string ExactText(double d) {
+  // glibc prints the exact binary value when asked for enough digits.
+  char buf[1200];
+  std::snprintf(buf, sizeof(buf), "%.1100e", d);
+  return buf;
+}
+
+TEST(NumberTest, FastPathsAgreeWithExactComparison) {
+  std::mt19937_64 rng(42);
+  std::vector<double> doubles = {0.0,
+                                 -0.0,
+                                 1.0,
+                                 -1.0,
+                                 0.5,
+                                 9007199254740992.0,  // 2^53
+                                 9007199254740993.0,
+                                 9223372036854775808.0,   // 2^63
+                                 -9223372036854775808.0,  // -2^63
+                                 18446744073709551616.0,  // 2^64
+                                 1e300,
+                                 -1e-300,
+                                 std::numeric_limits<double>::denorm_min(),
+                                 std::numeric_limits<double>::max()};
+  for (int i = 0; i < 200; ++i) {
+    uint64_t bits = rng();
+    double d;
+    std::memcpy(&d, &bits, sizeof(d));
+    if (std::isfinite(d)) doubles.push_back(d);
+  }
+  for (double d : doubles) {
+    Number exact = Dec(ExactText(d).c_str());
+    EXPECT_EQ(Number::FromDouble(d), exact) << ExactText(d);
+    double up = std::nextafter(d, INFINITY);
+    double down = std::nextafter(d, -INFINITY);
+    EXPECT_TRUE(Number::FromDouble(down) < exact);
+    EXPECT_TRUE(exact < Number::FromDouble(up));
+    // Halfway points and their neighbours are not equal to d.
+    std::string more = ExactText(d);
+    more.insert(more.find('e'), "1");
+    EXPECT_NE(Dec(more.c_str()), Number::FromDouble(d)) << more;
+  }
+  std::vector<int64_t> ints = {0,
+                               1,
+                               -1,
+                               9007199254740993,
+                               std::numeric_limits<int64_t>::max(),
+                               std::numeric_limits<int64_t>::min()};
+  for (int64_t i : ints) {
+    Number n = Number::FromInt64(i);
+    Number as_dec = Dec(std::to_string(i).c_str());
+    for (double d : doubles) {
+      Number nd = Number::FromDouble(d);
+      Number ed = Dec(ExactText(d).c_str());
+      EXPECT_EQ(n.Compare(nd), as_dec.Compare(ed)) << i << " vs " << d;
+      EXPECT_EQ(nd.Compare(n), ed.Compare(as_dec)) << d << " vs " << i;
+    }
+  }
+  Number umax = Number::FromUint64(std::numeric_limits<uint64_t>::max());
+  EXPECT_TRUE(umax < Number::FromDouble(18446744073709551616.0));
+  EXPECT_TRUE(Number::FromDouble(18446744073709549568.0) < umax);
+}
+
+TEST(NumberTest, LongDecimalsRoundCorrectly) {
+  // 0.1 followed by 2000 zeros and a 1 rounds to the double 0.1.
+  std::string s = "0.1" + std::string(2000, '0') + "1";
+  EXPECT_EQ(Dec(s.c_str()).ToDouble(), 0.1);
+  EXPECT_TRUE(Dec(s.c_str()) < Number::FromDouble(0.1));
 }
 
 }  // namespace

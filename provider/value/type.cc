@@ -208,8 +208,9 @@ bool Type::operator==(const Type& other) const {
     case Kind::kMap:
       return detail_->element == other.detail_->element;
     case Kind::kObject:
-      return detail_->attributes == other.detail_->attributes &&
-             detail_->optional == other.detail_->optional;
+      // Optional markers only matter to type-constraint conversion, and
+      // ToJson never emits them, so they do not distinguish types.
+      return detail_->attributes == other.detail_->attributes;
     case Kind::kTuple:
       return detail_->elements == other.detail_->elements;
     default:

@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "absl/strings/str_cat.h"
+#include "provider/value/codec_internal.h"
 
 namespace secureaml::tf {
 
@@ -74,7 +75,7 @@ int CompareTypes(const Type& a, const Type& b) {
       }
       if (ia != ma.end()) return 1;
       if (ib != mb.end()) return -1;
-      return Cmp3(a.OptionalAttributes(), b.OptionalAttributes());
+      return 0;
     }
     case Type::Kind::kTuple: {
       const auto& va = a.TupleElementTypes();
@@ -131,8 +132,12 @@ int StateRank(const Value& v) {
 }  // namespace
 
 int CompareValues(const Value& a, const Value& b) {
-  int c = CompareTypes(a.type(), b.type());
-  if (c != 0) return c;
+  // Elements of one collection almost always share their type.
+  if (!(a.type() == b.type())) {
+    int c = CompareTypes(a.type(), b.type());
+    if (c != 0) return c;
+  }
+  int c;
   c = Cmp3(StateRank(a), StateRank(b));
   if (c != 0) return c;
   if (a.IsNull()) return 0;
@@ -179,9 +184,22 @@ Value Value::Unknown(Type type, UnknownRefinements refinements) {
   // a prefix only makes sense for strings.
   if (type.IsDynamic()) refinements = UnknownRefinements();
   if (type.kind() != Type::Kind::kString) refinements.string_prefix.reset();
+  if (refinements.string_prefix &&
+      refinements.string_prefix->size() > kMaxRefinedPrefixBytes) {
+    std::string& prefix = *refinements.string_prefix;
+    size_t cut = kMaxRefinedPrefixBytes;
+    while (cut > 0 &&
+           (static_cast<unsigned char>(prefix[cut]) & 0xC0) == 0x80) {
+      --cut;
+    }
+    prefix.resize(cut);
+  }
   if (refinements.string_prefix && refinements.string_prefix->empty()) {
     refinements.string_prefix.reset();
   }
+  // "Definitely null" is not an unknown at all; decoders turn it into a
+  // null, here it is simply dropped.
+  if (refinements.is_null == true) refinements.is_null.reset();
   if (!refinements.is_null && !refinements.string_prefix) {
     return Value(std::move(type), State::kUnknown, nullptr);
   }
@@ -221,7 +239,9 @@ Value Value::List(Type element_type, std::vector<Value> elements) {
                std::move(p));
 }
 
-Value Value::Set(Type element_type, std::vector<Value> elements) {
+namespace {
+
+void SortAndDedupe(std::vector<Value>& elements) {
   std::sort(
       elements.begin(), elements.end(),
       [](const Value& a, const Value& b) { return CompareValues(a, b) < 0; });
@@ -230,6 +250,26 @@ Value Value::Set(Type element_type, std::vector<Value> elements) {
                                return CompareValues(a, b) == 0;
                              }),
                  elements.end());
+}
+
+}  // namespace
+
+Value ValueInternal::Sequence(const Type& type, std::vector<Value> elements) {
+  if (type.kind() == Type::Kind::kSet) SortAndDedupe(elements);
+  auto p = std::make_shared<Value::Payload>();
+  p->data = std::move(elements);
+  return Value(type, Value::State::kKnown, std::move(p));
+}
+
+Value ValueInternal::Map(const Type& type,
+                         std::map<std::string, Value> entries) {
+  auto p = std::make_shared<Value::Payload>();
+  p->data = std::move(entries);
+  return Value(type, Value::State::kKnown, std::move(p));
+}
+
+Value Value::Set(Type element_type, std::vector<Value> elements) {
+  SortAndDedupe(elements);
   auto p = std::make_shared<Payload>();
   p->data = std::move(elements);
   return Value(Type::Set(std::move(element_type)), State::kKnown, std::move(p));
@@ -265,6 +305,31 @@ Value Retype(Value v, const Type& want) {
 
 Value Value::Object(const Type& object_type,
                     std::map<std::string, Value> attributes) {
+  // Decoders hand over exactly the type's attributes: keep their map
+  // rather than rebuilding it.
+  const auto& types = object_type.AttributeTypes();
+  if (attributes.size() == types.size()) {
+    bool same_keys = true;
+    auto ti = types.begin();
+    for (auto ai = attributes.begin(); ai != attributes.end(); ++ai, ++ti) {
+      if (ai->first != ti->first) {
+        same_keys = false;
+        break;
+      }
+    }
+    if (same_keys) {
+      ti = types.begin();
+      for (auto& [name, v] : attributes) {
+        if (v.type().IsDynamic() && !v.IsKnown()) {
+          v = Retype(std::move(v), ti->second);
+        }
+        ++ti;
+      }
+      auto p = std::make_shared<Payload>();
+      p->data = std::move(attributes);
+      return Value(object_type, State::kKnown, std::move(p));
+    }
+  }
   std::map<std::string, Value> out;
   auto hint = out.end();
   for (const auto& [name, t] : object_type.AttributeTypes()) {

@@ -35,12 +35,19 @@ struct UnknownRefinements {
   std::optional<std::string> string_prefix;
 };
 
+// cty's bound on string prefix refinements; longer prefixes are cut at a
+// UTF-8 character boundary (a shorter prefix is still true).
+inline constexpr size_t kMaxRefinedPrefixBytes = 256;
+
 class Value {
  public:
   // A null value of the dynamic pseudo-type.
   Value();
 
   static Value Null(Type type);
+  // Refinements are normalised: dropped for dynamic, prefix only for
+  // strings, cut to kMaxRefinedPrefixBytes, is_null=true and empty prefixes
+  // dropped.
   static Value Unknown(Type type, UnknownRefinements refinements = {});
   static Value String(std::string s);
   static Value NumberValue(tf::Number n);
@@ -118,6 +125,9 @@ class Value {
   std::string DebugString() const;
 
  private:
+  // Lets the codecs build collections with an existing type instead of
+  // allocating a new one per value (codec_internal.h).
+  friend class ValueInternal;
   enum class State { kNull, kUnknown, kKnown };
   struct Payload;
   Value(Type type, State state, std::shared_ptr<const Payload> payload);

@@ -1,5 +1,7 @@
 #include "provider/value/value.h"
 
+#include <chrono>
+
 #include "gtest/gtest.h"
 
 namespace secureaml::tf {
@@ -102,6 +104,27 @@ TEST(ValueTest, SetDedupesAndIgnoresOrder) {
   EXPECT_EQ(s1, s2);
   EXPECT_NE(s1, Value::Set(ot, {obj("y", 2)}));
   EXPECT_NE(Value::StringSet({"a"}), Value::StringList({"a"}));
+}
+
+TEST(ValueTest, HostileNumberSetSortsQuickly) {
+  // Doubles mixed with decimals that round to them force exact big-number
+  // comparison; a set of them must still build in well under a second.
+  std::vector<Value> elems;
+  const double tiny = 4.9406564584124654e-324;
+  for (int i = 0; i < 100000; ++i) {
+    if (i % 2 == 0) {
+      elems.push_back(
+          Value::NumberValue(Number::FromDouble(tiny * (i % 7 + 1))));
+    } else {
+      elems.push_back(Value::NumberValue(*Number::FromDecimalString(
+          "4.9406564584124654e-3" + std::to_string(24 + i % 3))));
+    }
+  }
+  auto start = std::chrono::steady_clock::now();
+  Value set = Value::Set(Type::Number(), std::move(elems));
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_LT(elapsed, std::chrono::seconds(5));
+  EXPECT_EQ(set.Elements().size(), 10u);  // 7 doubles + 3 decimals
 }
 
 TEST(ValueTest, EqualityNumbersByValue) {
