@@ -151,7 +151,8 @@ class NetworkType : public ResourceType {
     body["id"] = existing ? existing->id : c.path.resource_id;
     body["name"] =
         existing ? existing->body["name"].get<std::string>() : c.path.Name();
-    body["type"] = Type();
+    // privateDnsZoneGroups are the one Network child without a type field.
+    if (Type() != kZoneGroup) body["type"] = Type();
     if (c.path.segments.size() == 1) {
       body["location"] = location;
       if (c.body.contains("tags") && !c.body["tags"].is_null())
