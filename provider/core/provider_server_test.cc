@@ -566,6 +566,23 @@ TEST_F(ProviderServerTest, PartialStateOnCreateErrorIsKept) {
   EXPECT_TRUE(state.IsWhollyKnown());  // leftover unknowns nulled quietly
 }
 
+TEST_F(ProviderServerTest, MisshapenCreateResultStillTracksTheObject) {
+  resource_.create = [](const CreateRequest& req, CreateResponse& resp) {
+    // A buggy resource: wrong type for `name`.
+    resp.new_state = testing::FillUnknowns(req.planned_state)
+                         .WithAttr("id", Str("/created"))
+                         .WithAttr("name", Value::Int(5));
+  };
+  auto s = Server();
+  Value planned = Dec(Plan(*s, NullState(), Config()).planned_state);
+  auto r = Apply(*s, NullState(), planned, Config());
+  ASSERT_TRUE(r.diagnostics.HasError());
+  EXPECT_THAT(r.diagnostics.ToString(), HasSubstr("does not match its own"));
+  Value state = Dec(r.new_state);
+  ASSERT_FALSE(state.IsNull());
+  EXPECT_EQ(state.GetAttr("id"), Str("/created"));
+}
+
 TEST_F(ProviderServerTest, UnknownAfterApplyIsNulledAndReported) {
   resource_.create = [](const CreateRequest& req, CreateResponse& resp) {
     resp.new_state = req.planned_state.WithAttr("id", Str("/created"));
