@@ -3,7 +3,7 @@
 // never crash, and whatever decodes must re-encode and decode to an equal
 // value (the property Terraform relies on when we echo config back).
 //
-//   cmake -DCMAKE_CXX_COMPILER=clang++ -DSECUREAML_FUZZ=ON \
+//   cmake -DCMAKE_CXX_COMPILER=clang++ -DSECUREAML_FUZZ=ON
 //         -DSECUREAML_SANITIZE="address;undefined" ...
 //   ./value_codec_fuzz provider/value/fuzz_corpus -max_total_time=60
 #include <cstddef>
@@ -17,16 +17,6 @@ namespace {
 
 using secureaml::tf::Type;
 
-const Type& TargetType(uint8_t selector) {
-  static const Type* types[] = {
-      new Type(secureaml::tf::testdata::WorkspaceSchema().ImpliedType()),
-      new Type(Type::Dynamic()),
-      new Type(Type::Map(Type::Set(Type::Number()))),
-      new Type(Type::List(Type::Tuple({Type::String(), Type::Dynamic()}))),
-  };
-  return *types[selector % 4];
-}
-
 void Check(bool ok) {
   if (!ok) __builtin_trap();
 }
@@ -35,7 +25,7 @@ void Check(bool ok) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
-  const Type& type = TargetType(data[0]);
+  const Type& type = secureaml::tf::testdata::FuzzTargetType(data[0]);
   std::string_view bytes(reinterpret_cast<const char*>(data + 1), size - 1);
 
   auto mp = secureaml::tf::DecodeMsgpack(bytes, type);

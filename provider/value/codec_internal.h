@@ -82,6 +82,6 @@ absl::Status ErrorAt(const AttributePath& path, std::string_view message);
 // above U+10FFFF).
 bool IsValidUtf8(std::string_view s);
 
-}  // namespace codec_internal
+}  // namespace secureaml::tf::codec_internal
 
 #endif  // SECUREAML_PROVIDER_VALUE_CODEC_INTERNAL_H_

@@ -20,7 +20,6 @@ using codec_internal::kMaxDepth;
 
 // cty's limits for refinement payloads (msgpack/unknown.go).
 constexpr size_t kMaxRefinementPayload = 1024;
-constexpr int8_t kExtUnknown = 0;
 constexpr int8_t kExtRefinedUnknown = 12;
 
 absl::string_view AV(std::string_view s) { return {s.data(), s.size()}; }

@@ -7,6 +7,7 @@
 #ifndef SECUREAML_PROVIDER_VALUE_CODEC_TESTDATA_H_
 #define SECUREAML_PROVIDER_VALUE_CODEC_TESTDATA_H_
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -125,6 +126,18 @@ inline Value WorkspaceState(int rules = 2, int extra_attributes = 0,
                            {"identity_ids", Value::StringSet({})},
                            {"principal_id", Value::Unknown(Type::String())}});
   return Value::Object(t, std::move(attrs));
+}
+
+// The types the fuzz target decodes against, picked by the input's first
+// byte.
+inline const Type& FuzzTargetType(uint8_t selector) {
+  static const Type* types[] = {
+      new Type(WorkspaceSchema().ImpliedType()),
+      new Type(Type::Dynamic()),
+      new Type(Type::Map(Type::Set(Type::Number()))),
+      new Type(Type::List(Type::Tuple({Type::String(), Type::Dynamic()}))),
+  };
+  return *types[selector % 4];
 }
 
 }  // namespace secureaml::tf::testdata
