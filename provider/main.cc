@@ -1,0 +1,38 @@
+// terraform-provider-secureaml: the binary Terraform launches. Wires the
+// provider (resources/) into the protocol-free core, wraps the core in the
+// tfplugin5/tfplugin6 adapters and hands both to the go-plugin server,
+// which owns everything about process start-up and shutdown.
+#include "provider/common/logging.h"
+#include "provider/core/provider_server.h"
+#include "provider/plugin/serve.h"
+#include "provider/protocol/core_server.h"
+#include "provider/protocol/provider_v5.h"
+#include "provider/protocol/provider_v6.h"
+#include "resources/provider.h"
+
+namespace secureaml {
+namespace {
+
+int Main(int argc, char** argv) {
+  // Before the core is built, so its records honour TF_LOG too.
+  log::InitFromEnvironment();
+
+  // Built eagerly: with get_provider_schema_optional Terraform may skip
+  // GetProviderSchema, so the schema must exist before the first RPC.
+  core::ProviderServer server(resources::NewProvider());
+  protocol::CoreServerFor<core::ProviderServer> core(server);
+  protocol::ProviderV5 v5(core);
+  protocol::ProviderV6 v6(core);
+
+  plugin::ServeConfig config;
+  config.provider_v5 = &v5;
+  config.provider_v6 = &v6;
+  // The host is done with us: cancel whatever is still waiting on Azure.
+  config.on_shutdown = [&server] { server.Stop(); };
+  return plugin::Serve(config, argc, argv);
+}
+
+}  // namespace
+}  // namespace secureaml
+
+int main(int argc, char** argv) { return secureaml::Main(argc, argv); }
