@@ -1,6 +1,7 @@
 #include "provider/value/codec.h"
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "gmock/gmock.h"
@@ -676,6 +677,99 @@ TEST(JsonTest, MalformedInputNeverCrashes) {
       DecodeJson(R"({"k":[1,"x"]})", Type::Map(Type::List(Type::Number())));
   EXPECT_EQ(GetDecodeErrorPath(path.status()),
             AttributePath().Key("k").Index(1));
+}
+
+TEST(MsgpackTest, MoreNumberEdges) {
+  ExpectRoundTrip(Num(Number::FromDouble(-9223372036854775808.0)),
+                  Type::Number(), false);
+  EXPECT_EQ(Hex(*EncodeMsgpack(Num(Number::FromDouble(-9223372036854775808.0)),
+                               Type::Number())),
+            "cb c3 e0 00 00 00 00 00 00");
+  // cty sends large integers that are not int64-exact as float64; they
+  // equal the same integer in any other representation.
+  auto v = DecodeMsgpack(Bytes("cb c3 e0 00 00 00 00 00 00"), Type::Number());
+  EXPECT_EQ(v->AsNumber(),
+            Number::FromInt64(std::numeric_limits<int64_t>::min()));
+  // Decimal strings with exponents and signs are kept as written.
+  for (const char* text : {"1e-7", "-0.000", "+3", "12345678901234567890123"}) {
+    std::string enc(1, static_cast<char>(0xa0 | strlen(text)));
+    enc += text;
+    auto d = DecodeMsgpack(enc, Type::Number());
+    ASSERT_TRUE(d.ok()) << text;
+    EXPECT_EQ(*EncodeMsgpack(*d, Type::Number()), enc) << text;
+  }
+}
+
+TEST(MsgpackTest, AllNestingModesRoundTrip) {
+  Block inner;
+  inner.description = "Inner.";
+  inner.attributes = {Attribute::Optional("v", Type::String(), "d"),
+                      Attribute::Optional("n", Type::Number(), "d")};
+  NestedBlock map_block = NestedBlock::Single("by_name", inner);
+  map_block.nesting = Nesting::kMap;
+  NestedBlock group = NestedBlock::Single("group", inner);
+  group.nesting = Nesting::kGroup;
+  Schema s;
+  s.block.description = "All modes.";
+  s.block.blocks = {NestedBlock::Single("single", inner),
+                    NestedBlock::List("list", inner),
+                    NestedBlock::Set("set", inner), map_block, group};
+  ASSERT_TRUE(ValidateSchema(s).ok()) << ValidateSchema(s);
+  Type t = s.ImpliedType();
+  Type it = inner.ImpliedType();
+  Value one = Value::Object(it, {{"v", Value::String("x")}});
+  Value v = Value::Object(t, {{"single", Value::Null(it)},
+                              {"list", Value::List(it, {one, one})},
+                              {"set", Value::Set(it, {one, one})},
+                              {"by_name", Value::Map(it, {{"a", one}})},
+                              {"group", Value::Object(it, {})}});
+  ExpectRoundTrip(v, t);
+  // Absent blocks as Terraform sends them: nil single, empty list/set/map,
+  // group with null attributes.
+  Value absent = Value::Object(t, {{"list", Value::List(it, {})},
+                                   {"set", Value::Set(it, {})},
+                                   {"by_name", Value::Map(it, {})},
+                                   {"group", Value::Object(it, {})}});
+  ExpectRoundTrip(absent, t);
+}
+
+TEST(MsgpackTest, DynamicWithOptionalAttributeTypeJson) {
+  // A 3-element object type (optional markers) is accepted inside a
+  // dynamic value; re-encoding writes the 2-element form.
+  std::string tj = R"(["object",{"a":"string"},["a"]])";
+  std::string enc = Bytes("92 c4");
+  enc += static_cast<char>(tj.size());
+  enc += tj;
+  enc += Bytes("81 a1 61 a1 78");
+  auto v = DecodeMsgpack(enc, Type::Dynamic());
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ(v->GetString("a"), "x");
+  auto again = EncodeMsgpack(*v, Type::Dynamic());
+  EXPECT_NE(again->find(R"(["object",{"a":"string"}])"), std::string::npos);
+  EXPECT_EQ(*DecodeMsgpack(*again, Type::Dynamic()), *v);
+}
+
+TEST(JsonTest, TuplesMapsAndNulls) {
+  Type t = Type::Object({{"t", Type::Tuple({Type::String(), Type::Bool()})},
+                         {"m", Type::Map(Type::List(Type::Number()))},
+                         {"n", Type::String()},
+                         {"d", Type::Dynamic()}});
+  auto v = DecodeJson(
+      R"({"t":["a",true],"m":{"x":[1,2.5],"y":[]},"n":null,"d":null})", t);
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_TRUE(v->GetAttr("n").IsNull());
+  EXPECT_TRUE(v->GetAttr("d").IsNull());
+  EXPECT_EQ(v->AtPath(AttributePath::Root("m").Key("x").Index(1))
+                ->AsNumber()
+                .decimal_text(),
+            "2.5");
+  EXPECT_EQ(*EncodeJson(*v, t),
+            R"({"d":null,"m":{"x":[1,2.5],"y":[]},"n":null,"t":["a",true]})");
+  // Whitespace is fine.
+  EXPECT_TRUE(DecodeJson(" \n\t{ \"t\" : [ \"a\" , false ] , \"m\":{},"
+                         "\"n\":\"s\",\"d\":null } \r\n",
+                         t)
+                  .ok());
 }
 
 TEST(ConformsTest, Basics) {

@@ -195,6 +195,54 @@ TEST(ValueTest, TransformBottomUpWithPaths) {
   EXPECT_EQ(t.Elements().size(), 1u);
 }
 
+TEST(ValueTest, TransformCanReplaceUnknowns) {
+  Type t =
+      Type::Object({{"id", Type::String()}, {"l", Type::List(Type::String())}});
+  Value planned = Value::Object(
+      t,
+      {{"id", Value::Unknown(Type::String())},
+       {"l", Value::List(Type::String(), {Value::Unknown(Type::String())})}});
+  EXPECT_FALSE(planned.IsWhollyKnown());
+  Value applied = planned.Transform([](const AttributePath&, const Value& v) {
+    return v.IsUnknown() ? Value::Null(v.type()) : v;
+  });
+  EXPECT_TRUE(applied.IsWhollyKnown());
+  EXPECT_EQ(applied.type(), t);
+  EXPECT_TRUE(applied.GetAttr("id").IsNull());
+  EXPECT_TRUE(applied.GetAttr("l").Elements()[0].IsNull());
+}
+
+TEST(ValueTest, WithAttrOnNullObjectMaterialises) {
+  Type t = Type::Object({{"a", Type::String()}, {"b", Type::Number()}});
+  Value v = Value::Null(t).WithAttr("a", Value::String("x"));
+  EXPECT_TRUE(v.IsKnown());
+  EXPECT_EQ(v.GetString("a"), "x");
+  EXPECT_EQ(v.GetAttr("b"), Value::Null(Type::Number()));
+}
+
+TEST(ValueTest, CompareValuesIsATotalOrder) {
+  std::vector<Value> vals = {Value::Null(Type::String()),
+                             Value::Unknown(Type::String()),
+                             Value::String("a"),
+                             Value::String("b"),
+                             Value::Int(1),
+                             Value::Bool(false),
+                             Value::StringList({"a"}),
+                             Value::StringList({"a", "b"}),
+                             Value::StringMap({{"k", "v"}}),
+                             Value::Tuple({Value::Int(1)}),
+                             Value::Object({{"a", Value::Int(1)}}),
+                             Value::Unknown(Type::String(), {false, "p"})};
+  for (const auto& a : vals) {
+    EXPECT_EQ(CompareValues(a, a), 0) << a.DebugString();
+    for (const auto& b : vals) {
+      EXPECT_EQ(CompareValues(a, b), -CompareValues(b, a))
+          << a.DebugString() << " vs " << b.DebugString();
+      EXPECT_EQ(CompareValues(a, b) == 0, a == b);
+    }
+  }
+}
+
 TEST(ValueTest, DebugString) {
   Value v = Value::Object({{"name", Value::String("ws\"1")},
                            {"n", Value::Int(2)},
