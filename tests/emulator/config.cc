@@ -206,6 +206,11 @@ absl::StatusOr<FaultRule> ParseFaultRule(const json& j) {
         break;
     }
   }
+  if (r.kind == FaultKind::kLroFailed && !j.contains("status")) {
+    // How the failed operation's Location poll answers; most terminal
+    // failures (quota, validation) are user errors.
+    r.status = 400;
+  }
   if (r.kind == FaultKind::kLroFailed && r.code.empty())
     r.code = "InternalServerError";
   if (r.message.empty()) {
