@@ -277,6 +277,12 @@ absl::StatusOr<HttpResponse> ArmClient::Send(Call& call,
                                              bool idempotent, bool pass_404) {
   int attempt = 0;
   int retry = 0;
+  // Polls give up after a few server errors or dropped connections: a
+  // Location URL reports a failed operation as a 4xx/5xx, and an
+  // Azure-AsyncOperation URL that keeps failing will not recover. Throttling
+  // (429) is not failure and is waited out.
+  int poll_failures = 0;
+  constexpr int kMaxPollFailures = 4;
   bool reauthenticated = false;
   std::string redacted_url = RedactUrl(url);
   auto deadline_error = [&](absl::string_view why) {
@@ -325,6 +331,7 @@ absl::StatusOr<HttpResponse> ArmClient::Send(Call& call,
       req.url = url;
       req.body = body;
       req.deadline = std::min(call.deadline, now + options_.attempt_timeout);
+      req.idempotent = idempotent;
       std::string client_request_id = NewUuid();
       req.headers.Set("Authorization", absl::StrCat("Bearer ", token->token));
       req.headers.Set("User-Agent", user_agent_);
@@ -459,6 +466,10 @@ absl::StatusOr<HttpResponse> ArmClient::Send(Call& call,
     }
 
     call.last_retryable = failure;
+    if (kind == Kind::kPoll && !absl::IsResourceExhausted(failure) &&
+        ++poll_failures >= kMaxPollFailures) {
+      return failure;
+    }
     if (options_.max_attempts > 0 && attempt + 1 >= options_.max_attempts) {
       return WithContext(failure, failure.code(),
                          log::Redact(absl::StrCat(
@@ -549,6 +560,26 @@ absl::StatusOr<ArmResponse> ArmClient::FinishWrite(Call& call,
               {"polling_url", RedactUrl(accepted.polling_url)},
               {"correlation_id", call.correlation_id}});
 
+  // Right after a write ARM's read replicas can briefly miss the resource;
+  // polls and the final GET of the resource retry 404 for a short while.
+  std::vector<RetryRule> rules = *call.rules;
+  rules.push_back(RetryNotFoundAfterCreate(absl::Seconds(30)));
+  call.rules = &rules;
+  call.rule_first_match.resize(rules.size());
+  // Errors while polling name the operation and its polling URL.
+  auto with_context =
+      [&](absl::StatusOr<HttpResponse> r) -> absl::StatusOr<HttpResponse> {
+    if (r.ok()) return r;
+    bool unfinished =
+        absl::IsDeadlineExceeded(r.status()) || absl::IsCancelled(r.status());
+    return WithContext(
+        r.status(), r.status().code(),
+        absl::StrCat("long-running ", method, " of ", call.resource_id,
+                     " (polling URL ", RedactUrl(accepted.polling_url), ") ",
+                     unfinished ? "did not finish: " : "failed: ",
+                     r.status().message()));
+  };
+
   const LroOptions& lro = options_.lro;
   absl::Duration fallback = lro.default_interval;
   auto next_interval = [&](const HttpResponse& r) {
@@ -591,9 +622,10 @@ absl::StatusOr<ArmResponse> ArmClient::FinishWrite(Call& call,
       return absl::DeadlineExceededError(log::Redact(msg));
     }
     bool pass_404 = is_delete || mode == Mode::kDeleteUntil404;
-    SECUREAML_ASSIGN_OR_RETURN(HttpResponse r,
-                               Send(call, "GET", poll_url, "", Kind::kPoll,
-                                    /*idempotent=*/true, pass_404));
+    SECUREAML_ASSIGN_OR_RETURN(
+        HttpResponse r,
+        with_context(Send(call, "GET", poll_url, "", Kind::kPoll,
+                          /*idempotent=*/true, pass_404)));
     interval = next_interval(r);
     nlohmann::json pbody = ParseJsonBody(r.body);
     if (mode == Mode::kAsyncOperation) {
@@ -673,20 +705,11 @@ absl::StatusOr<ArmResponse> ArmClient::FinishWrite(Call& call,
         Send(call, "GET", PollingUrl(*aao), "", Kind::kFinalRead, true, false));
     return to_response(r, true);
   }
-  // PUT/PATCH: GET the original URI. Right after an LRO ARM's read replicas
-  // can briefly miss the resource, so 404 is retried for a short while.
-  std::vector<RetryRule> rules = *call.rules;
-  rules.push_back(RetryNotFoundAfterCreate(absl::Seconds(30)));
-  const std::vector<RetryRule>* saved = call.rules;
-  std::vector<std::optional<absl::Time>> saved_first = call.rule_first_match;
-  call.rules = &rules;
-  call.rule_first_match.resize(rules.size());
-  absl::StatusOr<HttpResponse> r =
-      Send(call, "GET", url, "", Kind::kFinalRead, true, false);
-  call.rules = saved;
-  call.rule_first_match = std::move(saved_first);
-  if (!r.ok()) return r.status();
-  return to_response(*r, true);
+  // PUT/PATCH: GET the original URI.
+  SECUREAML_ASSIGN_OR_RETURN(
+      HttpResponse r,
+      with_context(Send(call, "GET", url, "", Kind::kFinalRead, true, false)));
+  return to_response(r, true);
 }
 
 }  // namespace secureaml::azure

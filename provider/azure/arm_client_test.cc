@@ -300,6 +300,49 @@ TEST_F(ArmClientTest, FailedOperationCarriesItsError) {
   EXPECT_EQ(GetArmError(r.status())->code, "QuotaExceeded");
 }
 
+TEST_F(ArmClientTest, LocationReportingFailureAsAnErrorStatusEndsThePoll) {
+  transport_->Expect(
+      "PUT", kWs,
+      EmptyResponse(202, {{"Location", Op("bad")}, {"Retry-After", "1"}}));
+  transport_->SetHandler(
+      [](const HttpRequest&) -> absl::StatusOr<HttpResponse> {
+        return ArmErrorResponse(500, "InternalServerError",
+                                "Provisioning failed");
+      });
+  RequestOptions opts;
+  opts.deadline = time_.Now() + absl::Hours(1);
+  auto r = client().Put(kWs, kApi, {{"location", "westus"}}, opts);
+  ASSERT_TRUE(absl::IsUnavailable(r.status())) << r.status();
+  EXPECT_THAT(r.status().message(), HasSubstr("failed"));
+  EXPECT_THAT(r.status().message(), HasSubstr("Provisioning failed"));
+  EXPECT_EQ(GetArmError(r.status())->code, "InternalServerError");
+  EXPECT_EQ(transport_->request_count(), 5u);  // write + 4 poll attempts
+  EXPECT_LT(time_.TotalSlept(), absl::Minutes(1));
+}
+
+TEST_F(ArmClientTest, ThrottledPollsAreWaitedOut) {
+  transport_->Expect(
+      "PUT", kWs,
+      EmptyResponse(202, {{"Location", Op("l")}, {"Retry-After", "1"}}));
+  for (int i = 0; i < 8; ++i) {
+    transport_->Expect(
+        "GET", "l",
+        ArmErrorResponse(429, "Throttled", "t", {{"Retry-After", "2"}}));
+  }
+  transport_->Expect("GET", "l", JsonResponse(200, {{"name", "ws1"}}));
+  transport_->Expect("GET", kWs, JsonResponse(200, {{"name", "ws1"}}));
+  EXPECT_TRUE(client().Put(kWs, kApi, {{"location", "westus"}}).ok());
+}
+
+TEST_F(ArmClientTest, TransportIsToldWhichRequestsMayBeReplayed) {
+  transport_->Expect("POST", "action", EmptyResponse(200));
+  transport_->Expect("GET", kWs, JsonResponse(200, {{"name", "ws1"}}));
+  ASSERT_TRUE(client().Post(absl::StrCat(kWs, "/action"), kApi, nullptr).ok());
+  ASSERT_TRUE(client().Get(kWs, kApi).ok());
+  EXPECT_FALSE(transport_->requests()[0].idempotent);
+  EXPECT_TRUE(transport_->requests()[1].idempotent);
+}
+
 TEST_F(ArmClientTest, CanceledOperationIsAborted) {
   transport_->Expect(
       "PUT", kWs,

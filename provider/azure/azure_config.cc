@@ -370,7 +370,7 @@ absl::StatusOr<CloudEndpoints> DiscoverCloud(absl::string_view metadata_host,
 
 absl::StatusOr<std::shared_ptr<TokenCredential>> BuildCredential(
     const ResolvedAzureConfig& r, const CloudEndpoints& cloud,
-    const CredentialDeps& deps) {
+    const CredentialDeps& deps, absl::Duration refresh_margin) {
   std::vector<std::unique_ptr<TokenCredential>> chain;
   std::vector<std::string> skipped;
   bool have_client = !r.client_id.empty() && !r.tenant_id.empty();
@@ -432,7 +432,7 @@ absl::StatusOr<std::shared_ptr<TokenCredential>> BuildCredential(
   }
   return std::shared_ptr<TokenCredential>(std::make_shared<CachingCredential>(
       std::make_unique<ChainedCredential>(std::move(chain), std::move(skipped)),
-      deps.clock));
+      deps.clock, refresh_margin));
 }
 
 absl::StatusOr<AzureClients> ConfigureAzure(const AzureConfig& config,
@@ -460,7 +460,8 @@ absl::StatusOr<AzureClients> ConfigureAzure(const AzureConfig& config,
     SECUREAML_ASSIGN_OR_RETURN(out.cloud, BuiltinCloud(out.config.environment));
   }
   SECUREAML_ASSIGN_OR_RETURN(out.credential,
-                             BuildCredential(out.config, out.cloud, deps));
+                             BuildCredential(out.config, out.cloud, deps,
+                                             options.token_refresh_margin));
   if (out.config.subscription_id.empty()) {
     return absl::InvalidArgumentError(
         "subscription_id is required: set it in the provider block or "
@@ -482,6 +483,7 @@ absl::StatusOr<AzureClients> ConfigureAzure(const AzureConfig& config,
     extra.push_back(absl::StrCat("pid-", out.config.partner_id));
   }
   ao.user_agent_extra = absl::StrJoin(extra, " ");
+  if (options.customize_arm) options.customize_arm(ao);
   if (options.verify_credential) {
     absl::StatusOr<AccessToken> t =
         out.credential->GetToken(ao.token_scope, options.cancel);

@@ -120,7 +120,8 @@ absl::StatusOr<CloudEndpoints> DiscoverCloud(absl::string_view metadata_host,
 // CachingCredential.
 absl::StatusOr<std::shared_ptr<TokenCredential>> BuildCredential(
     const ResolvedAzureConfig& config, const CloudEndpoints& cloud,
-    const CredentialDeps& deps);
+    const CredentialDeps& deps,
+    absl::Duration refresh_margin = absl::Minutes(5));
 
 struct ConfigureOptions {
   // Defaults to MakeCppRestTransport({ca_bundle_path}).
@@ -132,6 +133,9 @@ struct ConfigureOptions {
   // Overrides for tests and the benchmark.
   std::optional<LroOptions> lro;
   std::optional<BackoffOptions> backoff;
+  absl::Duration token_refresh_margin = absl::Minutes(5);
+  // Last say over the ArmClient options (tests, benchmark).
+  std::function<void(ArmClientOptions&)> customize_arm;
   // Verify the credential now so that a broken login is reported by
   // ConfigureProvider rather than by the first resource.
   bool verify_credential = false;

@@ -67,6 +67,10 @@ struct HttpRequest {
   std::string body;
   // The transport gives up (DeadlineExceeded) when this passes.
   absl::Time deadline = absl::InfiniteFuture();
+  // False for a POST that must never be replayed: the transport then uses a
+  // fresh connection, because HTTP stacks (cpprest included) silently resend
+  // a request when a pooled keep-alive connection turns out to be closed.
+  bool idempotent = true;
 };
 
 struct HttpResponse {

@@ -74,7 +74,8 @@ class CppRestTransport : public HttpTransport {
     auto pending = std::make_shared<Pending>();
     pplx::cancellation_token_source cts;
     try {
-      std::shared_ptr<client::http_client> c = ClientFor(*url);
+      std::shared_ptr<client::http_client> c =
+          ClientFor(*url, /*pooled=*/request.idempotent);
       http::http_request msg(request.method);
       msg.set_request_uri(web::uri(url->path_and_query));
       for (const auto& [k, v] : request.headers.entries()) {
@@ -148,12 +149,15 @@ class CppRestTransport : public HttpTransport {
   }
 
  private:
-  std::shared_ptr<client::http_client> ClientFor(const ParsedUrl& url) {
+  // `pooled`: share the origin's client (and its keep-alive connections);
+  // otherwise a one-off client whose first connection is new.
+  std::shared_ptr<client::http_client> ClientFor(const ParsedUrl& url,
+                                                 bool pooled) {
     std::string proxy = ProxyForUrl(url.Origin() + "/", options_.getenv);
     std::string key = absl::StrCat(url.Origin(), "|", proxy);
     std::lock_guard<std::mutex> lock(mu_);
     auto it = clients_.find(key);
-    if (it != clients_.end()) return it->second;
+    if (pooled && it != clients_.end()) return it->second;
     client::http_client_config config;
     config.set_validate_certificates(true);
     config.set_timeout(std::chrono::milliseconds(
