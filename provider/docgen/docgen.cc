@@ -71,11 +71,14 @@ std::string AttributeLine(const tf::Attribute& a) {
   if (a.sensitive) absl::StrAppend(&kind, ", Sensitive");
   if (a.deprecated) absl::StrAppend(&kind, ", Deprecated");
   std::string desc = a.description;
-  if (a.default_value.has_value()) {
+  // Descriptions that already say it are not repeated.
+  if (a.default_value.has_value() &&
+      desc.find("Defaults to") == std::string::npos) {
     absl::StrAppend(&desc, desc.empty() ? "" : " ", "Defaults to `",
                     LiteralText(*a.default_value), "`.");
   }
-  if (a.requires_replace) {
+  if (a.requires_replace && desc.find("forces a new") == std::string::npos &&
+      desc.find("replaces") == std::string::npos) {
     absl::StrAppend(&desc, desc.empty() ? "" : " ",
                     "Changing this forces a new resource.");
   }
@@ -104,7 +107,8 @@ std::string BlockLine(const tf::NestedBlock& b, const std::string& anchor) {
     absl::StrAppend(&kind, ", Max: ", b.max_items);
   }
   std::string desc = b.block.description;
-  if (b.requires_replace) {
+  if (b.requires_replace && desc.find("forces a new") == std::string::npos &&
+      desc.find("replaces") == std::string::npos) {
     absl::StrAppend(&desc, desc.empty() ? "" : " ",
                     "Changing this forces a new resource.");
   }

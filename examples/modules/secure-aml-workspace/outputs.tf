@@ -1,0 +1,39 @@
+output "workspace_id" {
+  description = "ARM ID of the workspace."
+  value       = secureaml_workspace.this.id
+}
+
+output "workspace_guid" {
+  description = "The workspace's immutable GUID."
+  value       = secureaml_workspace.this.workspace_id
+}
+
+output "discovery_url" {
+  description = "Discovery URL of the workspace."
+  value       = secureaml_workspace.this.discovery_url
+}
+
+output "hosts_file" {
+  description = "Hosts-file lines for point-to-site VPN users without custom DNS (walkthrough section 2)."
+  value       = join("", [for k in sort(keys(secureaml_private_endpoint.pe)) : secureaml_private_endpoint.pe[k].hosts_file])
+}
+
+output "private_ip_addresses" {
+  description = "Private IPs of each private endpoint."
+  value       = { for k, pe in secureaml_private_endpoint.pe : k => pe.private_ip_addresses }
+}
+
+output "role_definition_ids" {
+  description = "Role definition IDs of the custom roles, by preset."
+  value       = { for k, r in secureaml_role_definition.role : k => r.role_definition_resource_id }
+}
+
+output "nsg_rule_names" {
+  description = "NSG rules this module owns."
+  value       = secureaml_network_rules.compute.rule_names
+}
+
+output "firewall_fqdns" {
+  description = "FQDNs an egress firewall must allow for the compute subnet."
+  value       = data.secureaml_network_requirements.compute.firewall_fqdns
+}

@@ -1,0 +1,60 @@
+variable "workspace_name" {
+  description = "Name of the Azure ML workspace."
+  type        = string
+  default     = "ws1103"
+}
+
+variable "location" {
+  type = string
+}
+
+variable "resource_group_name" {
+  type = string
+}
+
+variable "vnet_id" {
+  type = string
+}
+
+variable "training_subnet_id" {
+  type = string
+}
+
+variable "scoring_subnet_id" {
+  type = string
+}
+
+variable "nsg_id" {
+  type = string
+}
+
+variable "key_vault_id" {
+  type = string
+}
+
+variable "key_id" {
+  type = string
+}
+
+variable "storage_account_id" {
+  type = string
+}
+
+variable "container_registry_id" {
+  type = string
+}
+
+variable "application_insights_id" {
+  type = string
+}
+
+variable "aks_cluster_id" {
+  description = "Private AKS cluster for inference (used once the inference cluster resource lands)."
+  type        = string
+  default     = ""
+}
+
+variable "data_scientist_object_id" {
+  description = "Entra object ID of the data scientist to grant the custom role."
+  type        = string
+}
