@@ -525,7 +525,22 @@ HttpResponse ArmService::Handle(HttpRequest& req) {
   std::string host = req.Header("host");
   c.base_url = absl::StrCat("https://", host.empty() ? "127.0.0.1" : host);
   std::string key;
-  HttpResponse resp = Dispatch(req, c, &key);
+  HttpResponse resp;
+  try {
+    resp = Dispatch(req, c, &key);
+  } catch (const nlohmann::json::exception& e) {
+    // A field of the wrong JSON type somewhere a handler did not check
+    // explicitly: ARM's deserializer rejects such bodies the same way.
+    resp =
+        Error(400, "InvalidRequestContent",
+              absl::StrCat("The request content was invalid and could not be "
+                           "deserialized: '",
+                           e.what(), "'."));
+  } catch (const std::exception& e) {
+    resp = Error(
+        500, "InternalServerError",
+        absl::StrCat("The emulator failed to process the request: ", e.what()));
+  }
   bool admin = absl::StartsWith(req.path, "/_emulator/");
   if (!admin) {
     AddStandardHeaders(c, resp);

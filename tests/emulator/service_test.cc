@@ -821,3 +821,100 @@ TEST(LandingZone, SeedsTheWalkthroughEstate) {
 
 }  // namespace
 }  // namespace secureaml::emulator
+
+namespace secureaml::emulator {
+namespace {
+
+// Every writable type gets bodies with fields of the wrong JSON type; the
+// service must answer (4xx) and never throw or crash.
+TEST(Robustness, WrongJsonTypesNeverCrash) {
+  ServiceFixture f(Durations(0, 0));
+  SeedWorkspaceDeps(f);
+  f.Call("PUT", kMl + "/workspaces/ws1?api-version=2025-06-01",
+         WorkspaceBody());
+  f.Call("PUT", kNet + "/virtualNetworks/v?api-version=2024-07-01",
+         {{"location", "eastus"},
+          {"properties",
+           {{"addressSpace", {{"addressPrefixes", {"10.0.0.0/16"}}}}}}});
+  const std::vector<std::string> urls = {
+      kSub + std::string("/resourceGroups/rgx?api-version=2025-04-01"),
+      kMl + "/workspaces/ws2?api-version=2025-06-01",
+      kMl + "/workspaces/ws1?api-version=2025-06-01",
+      kMl + "/workspaces/ws1/computes/cc1?api-version=2025-06-01",
+      kMl + "/workspaces/ws1/datastores/d1?api-version=2025-06-01",
+      kMl + "/workspaces/ws1/jobs/j1?api-version=2025-06-01",
+      kNet + "/virtualNetworks/v?api-version=2024-07-01",
+      kNet + "/virtualNetworks/v/subnets/s?api-version=2024-07-01",
+      kNet + "/networkSecurityGroups/n?api-version=2024-07-01",
+      kNet + "/networkSecurityGroups/n/securityRules/r?api-version=2024-07-01",
+      kNet + "/privateEndpoints/p?api-version=2024-07-01",
+      kNet + "/privateDnsZones/a.b?api-version=2024-06-01",
+      kRg +
+          "/providers/Microsoft.Authorization/roleAssignments/"
+          "41111111-2222-4333-8444-555555555555?api-version=2022-04-01",
+      kRg +
+          "/providers/Microsoft.Authorization/roleDefinitions/"
+          "51111111-2222-4333-8444-555555555555?api-version=2022-04-01",
+  };
+  const std::vector<nlohmann::json> odd = {nullptr,
+                                           1,
+                                           "x",
+                                           true,
+                                           nlohmann::json::array({1}),
+                                           nlohmann::json::object({{"a", 1}})};
+  const std::vector<std::string> keys = {"location", "properties", "tags",
+                                         "identity", "kind",       "sku"};
+  const std::vector<std::string> inner = {"addressSpace",
+                                          "subnets",
+                                          "addressPrefix",
+                                          "networkSecurityGroup",
+                                          "securityRules",
+                                          "subnet",
+                                          "privateLinkServiceConnections",
+                                          "computeType",
+                                          "properties",
+                                          "storageAccount",
+                                          "keyVault",
+                                          "encryption",
+                                          "roleDefinitionId",
+                                          "principalId",
+                                          "principalType",
+                                          "roleName",
+                                          "permissions",
+                                          "assignableScopes",
+                                          "datastoreType",
+                                          "credentials",
+                                          "jobType",
+                                          "virtualNetwork",
+                                          "priority",
+                                          "protocol",
+                                          "managedNetwork",
+                                          "serviceEndpoints"};
+  int answered = 0;
+  for (const std::string& url : urls) {
+    for (const char* method : {"PUT", "PATCH"}) {
+      for (const auto& v : odd) {
+        for (const std::string& k : keys) {
+          nlohmann::json body = {{"location", "eastus"},
+                                 {"properties", nlohmann::json::object()}};
+          body[k] = v;
+          HttpResponse r = f.Call(method, url, body);
+          EXPECT_GT(r.status, 0);
+          ++answered;
+        }
+        for (const std::string& k : inner) {
+          nlohmann::json body = {{"location", "eastus"},
+                                 {"properties", {{k, v}}}};
+          HttpResponse r = f.Call(method, url, body);
+          EXPECT_NE(r.status, 500)
+              << method << " " << url << " " << body.dump() << " " << r.body;
+          ++answered;
+        }
+      }
+    }
+  }
+  EXPECT_GT(answered, 1000);
+}
+
+}  // namespace
+}  // namespace secureaml::emulator
