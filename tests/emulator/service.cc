@@ -1296,7 +1296,14 @@ void ArmService::Record(const HttpRequest& req, const HttpResponse& resp,
     if (!b.is_discarded()) {
       live_request["body"] = b;
     } else {
-      live_request["body"] = req.body;
+      // Form bodies of token requests: keep the shape, drop the secrets.
+      std::string redacted;
+      for (const auto& [k, v] : ParseQueryString(req.body)) {
+        bool secret = k == "client_secret" || k == "client_assertion";
+        absl::StrAppend(&redacted, redacted.empty() ? "" : "&", k, "=",
+                        secret ? "<redacted>" : PercentEncode(v));
+      }
+      live_request["body"] = redacted;
     }
   }
   json sh = json::object();
@@ -1307,6 +1314,14 @@ void ArmService::Record(const HttpRequest& req, const HttpResponse& resp,
                         {"headers", sh}};
   if (!resp.body.empty()) {
     json b = json::parse(resp.body, nullptr, false);
+    if (b.is_object()) {
+      for (const char* k : {"access_token", "value", "token"}) {
+        if (b.contains(k) && b[k].is_string() &&
+            b[k].get<std::string>().find('.') != std::string::npos) {
+          b[k] = "<redacted>";
+        }
+      }
+    }
     if (!b.is_discarded()) live_response["body"] = b;
   }
   json file = {{"liveRequest", live_request}, {"liveResponse", live_response}};

@@ -374,6 +374,26 @@ async function scenario(lz) {
   const after = (await request("GET", "/_emulator/resources")).body.value.length;
   check(before === after, `rejected requests changed state (${before} -> ${after})`);
 
+  // Faults through the admin API: throttling, transient 503 and an LRO
+  // that ends Failed; their error bodies are validated like any other.
+  r = await request("POST", "/_emulator/faults", [
+    { kind: "status", status: 429, method: "PUT", resource_type: "Microsoft.Network/networkSecurityGroups", count: 1, retry_after_seconds: 2 },
+    { kind: "status", status: 503, method: "GET", resource_type: "Microsoft.Resources/resourceGroups", count: 1 },
+    { kind: "lro_failed", resource_type: "Microsoft.Network/networkSecurityGroups", code: "QuotaExceeded", message: "Quota exceeded for network security groups.", count: 1 },
+  ]);
+  check(r.status === 201, "fault rules added");
+  r = await request("PUT", `${net}/networkSecurityGroups/nsg2${q(V.net)}`, { location: "eastus" });
+  check(r.status === 429 && r.headers["retry-after"] === "2" && r.body.error.code === "SubscriptionRequestsThrottled", "injected 429");
+  r = await request("GET", rg + q(V.res));
+  check(r.status === 503, "injected 503");
+  x = await lro("PUT", `${net}/networkSecurityGroups/nsg2${q(V.net)}`, { location: "eastus" }, [201]);
+  check(x.final.body.status === "Failed" && x.final.body.error.code === "QuotaExceeded", "LRO ended Failed");
+  r = await request("GET", `${net}/networkSecurityGroups/nsg2${q(V.net)}`);
+  check(r.status === 200 && r.body.properties.provisioningState === "Failed", "resource shows Failed");
+  x = await lro("DELETE", `${net}/networkSecurityGroups/nsg2${q(V.net)}`, undefined, [200, 202]);
+  r = await request("GET", "/_emulator/counters");
+  check(r.body.by_method_and_type["PUT Microsoft.Network/networkSecurityGroups"] >= 3, "counters per method and type");
+
   // Deletes: Network 202 + Location + A-AO, DNS 202, workspace soft delete, RG.
   x = await lro("DELETE", `${net}/privateEndpoints/ws1-pe/privateDnsZoneGroups/default${q(V.net)}`, undefined, [200, 202]);
   x = await lro("DELETE", `${net}/privateEndpoints/ws1-pe${q(V.net)}`, undefined, [200, 202]);
@@ -467,6 +487,31 @@ function lroAssertions(file) {
   return out;
 }
 
+function at(obj, ptr) {
+  let cur = obj;
+  for (const part of ptr.split("/").filter(Boolean)) {
+    if (cur === undefined || cur === null) return undefined;
+    cur = cur[part];
+  }
+  return cur;
+}
+
+// True when every value in `sent` appears unchanged in `got` (ARM IDs
+// compared case-insensitively, as ARM treats them).
+function isSubset(sent, got) {
+  if (sent === undefined) return true;
+  if (Array.isArray(sent)) {
+    return Array.isArray(got) && sent.length === got.length && sent.every((v, i) => isSubset(v, got[i]));
+  }
+  if (sent && typeof sent === "object") {
+    return !!got && typeof got === "object" && Object.keys(sent).every((k) => isSubset(sent[k], got[k]));
+  }
+  if (typeof sent === "string" && typeof got === "string" && sent.startsWith("/subscriptions/")) {
+    return sent.toLowerCase() === got.toLowerCase();
+  }
+  return sent === got;
+}
+
 async function validate() {
   const oav = require("oav");
   // oav logs every spec-loading warning to the console; keep the report readable.
@@ -481,7 +526,7 @@ async function validate() {
   });
   await validator.initialize();
   const files = fs.readdirSync(trafficDir).filter((f) => f.endsWith(".json")).sort();
-  let validated = 0, violations = 0, rejectedInvalid = 0, disambiguated = 0;
+  let validated = 0, violations = 0, rejectedInvalid = 0, disambiguated = 0, roundTrips = 0, roundTripAdded = 0, roundTripEnriched = 0;
   let dns;
   const dnsValidator = async () => {
     if (dns) return dns;
@@ -531,6 +576,31 @@ async function validate() {
       if (v.runtimeException) problems.push(`${side} runtime: ${v.runtimeException.code} ${v.runtimeException.message}`);
       for (const e of v.errors || []) problems.push(`${side}: ${e.code} ${e.message} at ${JSON.stringify(e.pathsInPayload || e.jsonPathsInPayload || "")}`);
     }
+    // Round trip: what a PUT sent must come back unchanged (oav's
+    // ROUNDTRIP_* checks), for successful creates and updates.
+    if (file.liveRequest.method === "PUT" && (status === 200 || status === 201) && file.liveResponse.body) {
+      const rt = await validator.validateRoundTrip(file);
+      roundTrips++;
+      for (const e of rt.errors || []) {
+        // Defaults and read-only values the service adds are what Azure
+        // does too; values that changed or vanished are real bugs.
+        if (e.code === "ROUNDTRIP_ADDITIONAL_PROPERTY") {
+          roundTripAdded++;
+          continue;
+        }
+        // oav compares array elements as whole objects, so an element the
+        // service enriched (id, etag, provisioningState: Azure does the
+        // same) looks "inconsistent". Accept it only if every value sent is
+        // returned unchanged.
+        const ptr = [].concat(e.pathsInPayload || e.jsonPathsInPayload || [])[0] || "";
+        if (e.code === "ROUNDTRIP_INCONSISTENT_PROPERTY" && /\/\d+$/.test(ptr) &&
+            isSubset(at(file.liveRequest.body, ptr), at(file.liveResponse.body, ptr))) {
+          roundTripEnriched++;
+          continue;
+        }
+        problems.push(`round-trip: ${e.code} ${e.message} at ${JSON.stringify(e.pathsInPayload || e.jsonPathsInPayload || "")}`);
+      }
+    }
     if (problems.length) {
       violations += problems.length;
       console.log(`VIOLATION ${f} ${file.liveRequest.method} ${file.liveRequest.url} -> ${file.liveResponse.statusCode}`);
@@ -538,6 +608,7 @@ async function validate() {
     }
   }
   console.log(`contract: ${files.length} exchanges recorded; ${validated} validated with oav LiveValidator against ${specsDir}`);
+  console.log(`contract:   ${roundTrips} successful PUTs also went through oav's round-trip check (request values must come back unchanged; ${roundTripAdded} server-added defaults/read-only values noted, as Azure adds them too; ${roundTripEnriched} array elements returned with every sent value unchanged plus server fields)`);
   console.log(`contract:   ${disambiguated} of them (virtualNetworkLinks) validated against privatedns.json without its ambiguous RecordSets paths`);
   console.log(`contract:   ${rejectedInvalid} deliberately invalid requests were flagged by oav on the request side and rejected by the emulator with 4xx (expected)`);
   for (const [why, n] of Object.entries(explained)) console.log(`contract:   ${n} not validatable: ${why}`);
