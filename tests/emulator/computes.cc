@@ -337,7 +337,8 @@ class Computes : public ResourceType {
         "Azure-AsyncOperation",
         s.PollUrl(c, kNs, location, "computeOperationsStatus", op_id) +
             "&type=async");
-    if (retry > 0) resp.SetHeader("Retry-After", absl::StrCat(retry));
+    // 0 when the operation already finished: poll at once.
+    resp.SetHeader("Retry-After", absl::StrCat(retry));
     return resp;
   }
 

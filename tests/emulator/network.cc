@@ -177,7 +177,8 @@ class NetworkType : public ResourceType {
                                                  now ? Render(s, *now) : body);
     resp.SetHeader("Azure-AsyncOperation",
                    s.PollUrl(c, kNs, location, "operations", op_id));
-    if (retry > 0) resp.SetHeader("Retry-After", absl::StrCat(retry));
+    // 0 when the operation already finished: poll at once.
+    resp.SetHeader("Retry-After", absl::StrCat(retry));
     return resp;
   }
 

@@ -98,10 +98,20 @@ void HttpsServer::HandleConnection(int fd) {
   SSL* ssl = SSL_new(ctx_);
   bool ok = ssl != nullptr && SSL_set_fd(ssl, fd) == 1 && SSL_accept(ssl) == 1;
   std::string buffer;
+  bool sent_continue = false;
   char chunk[16384];
   while (ok && !stopping_.load()) {
     ParseResult parsed = ParseHttpRequest(buffer, kMaxBody);
     if (parsed.outcome == ParseOutcome::kIncomplete) {
+      // Clients such as curl wait for "100 Continue" before large bodies.
+      size_t head_end = buffer.find("\r\n\r\n");
+      if (!sent_continue && head_end != std::string::npos &&
+          ToLower(buffer.substr(0, head_end))
+                  .find("\r\nexpect: 100-continue") != std::string::npos) {
+        static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+        SSL_write(ssl, kContinue, sizeof(kContinue) - 1);
+        sent_continue = true;
+      }
       int n = SSL_read(ssl, chunk, sizeof(chunk));
       if (n <= 0) break;
       buffer.append(chunk, static_cast<size_t>(n));
@@ -119,6 +129,7 @@ void HttpsServer::HandleConnection(int fd) {
       break;
     }
     buffer.erase(0, parsed.consumed);
+    sent_continue = false;
     HttpRequest& req = parsed.request;
     bool keep_alive = req.keep_alive;
     HttpResponse resp = handler_(req);
