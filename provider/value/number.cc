@@ -315,6 +315,11 @@ int CompareDoubleDecimal(double d, const Decimal& x) {
 
 Number Number::FromInt64(int64_t v) { return Number(v); }
 
+const std::string& Number::decimal_text() const {
+  static const auto* empty = new std::string();
+  return dec_ ? dec_->text : *empty;
+}
+
 Number Number::FromUint64(uint64_t v) {
   Number n;
   n.repr_ = Repr::kUint64;
@@ -339,10 +344,12 @@ absl::StatusOr<Number> Number::FromDecimalString(std::string_view text) {
   }
   Number n;
   n.repr_ = Repr::kDecimal;
-  n.text_ = std::string(text);
-  n.dec_neg_ = d.neg;
-  n.dec_digits_ = std::move(d.digits);
-  n.dec_exp_ = d.exp;
+  auto rep = std::make_shared<DecimalRep>();
+  rep->text = std::string(text);
+  rep->neg = d.neg;
+  rep->digits = std::move(d.digits);
+  rep->exp = d.exp;
+  n.dec_ = std::move(rep);
   return n;
 }
 
@@ -363,21 +370,21 @@ std::optional<int64_t> Number::ToInt64() const {
       }
       return static_cast<int64_t>(d_);
     case Repr::kDecimal: {
-      if (dec_digits_.empty()) return 0;
-      if (dec_exp_ < 0) return std::nullopt;
-      if (static_cast<int64_t>(dec_digits_.size()) + dec_exp_ > 19) {
+      if (dec_->digits.empty()) return 0;
+      if (dec_->exp < 0) return std::nullopt;
+      if (static_cast<int64_t>(dec_->digits.size()) + dec_->exp > 19) {
         return std::nullopt;
       }
       uint64_t mag = 0;
-      for (char c : dec_digits_)
+      for (char c : dec_->digits)
         mag = mag * 10 + static_cast<uint64_t>(c - '0');
-      for (int64_t k = 0; k < dec_exp_; ++k) {
+      for (int64_t k = 0; k < dec_->exp; ++k) {
         if (mag > std::numeric_limits<uint64_t>::max() / 10) {
           return std::nullopt;
         }
         mag *= 10;
       }
-      if (dec_neg_) {
+      if (dec_->neg) {
         if (mag > uint64_t{1} << 63) return std::nullopt;
         return static_cast<int64_t>(0 - mag);
       }
@@ -398,13 +405,8 @@ double Number::ToDouble() const {
       return static_cast<double>(u_);
     case Repr::kDouble:
       return d_;
-    case Repr::kDecimal: {
-      if (dec_digits_.empty()) return dec_neg_ ? -0.0 : 0.0;
-      // strtod rounds correctly; the text has no locale-dependent point.
-      std::string s =
-          absl::StrCat(dec_neg_ ? "-" : "", dec_digits_, "e", dec_exp_);
-      return std::strtod(s.c_str(), nullptr);
-    }
+    case Repr::kDecimal:
+      return DecimalToDouble(Decimal{dec_->neg, dec_->digits, dec_->exp});
   }
   return 0;
 }
@@ -417,7 +419,7 @@ bool Number::IsInteger() const {
     case Repr::kDouble:
       return std::isfinite(d_) && std::trunc(d_) == d_;
     case Repr::kDecimal:
-      return dec_exp_ >= 0;
+      return dec_->exp >= 0;
   }
   return false;
 }
@@ -444,7 +446,7 @@ std::string Number::ToString() const {
       return Render(ShortestDecimalFromDouble(d_));
     }
     case Repr::kDecimal: {
-      Decimal d{dec_neg_, dec_digits_, dec_exp_};
+      Decimal d{dec_->neg, dec_->digits, dec_->exp};
       return Render(d);
     }
   }
@@ -482,12 +484,12 @@ int Number::Compare(const Number& other) const {
     return -CompareIntDouble(IntSign(b), IntMag(b), a.d_);
   }
   if (a.repr_ == Repr::kDouble) {
-    return CompareDoubleDecimal(a.d_,
-                                Decimal{b.dec_neg_, b.dec_digits_, b.dec_exp_});
+    return CompareDoubleDecimal(
+        a.d_, Decimal{b.dec_->neg, b.dec_->digits, b.dec_->exp});
   }
   if (b.repr_ == Repr::kDouble) {
     return -CompareDoubleDecimal(
-        b.d_, Decimal{a.dec_neg_, a.dec_digits_, a.dec_exp_});
+        b.d_, Decimal{a.dec_->neg, a.dec_->digits, a.dec_->exp});
   }
   auto to_decimal = [](const Number& n) -> Decimal {
     switch (n.repr_) {
@@ -497,7 +499,7 @@ int Number::Compare(const Number& other) const {
       case Repr::kDouble:
         return ExactDecimalFromDouble(n.d_);
       case Repr::kDecimal:
-        return Decimal{n.dec_neg_, n.dec_digits_, n.dec_exp_};
+        return Decimal{n.dec_->neg, n.dec_->digits, n.dec_->exp};
     }
     return Decimal();
   };

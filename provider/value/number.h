@@ -12,6 +12,7 @@
 #define SECUREAML_PROVIDER_VALUE_NUMBER_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,7 +47,8 @@ class Number {
   int64_t int64_value() const { return i_; }
   uint64_t uint64_value() const { return u_; }
   double double_value() const { return d_; }
-  const std::string& decimal_text() const { return text_; }
+  // The text a kDecimal was parsed from (empty for other representations).
+  const std::string& decimal_text() const;
 
   // Equality by mathematical value.
   bool operator==(const Number& other) const;
@@ -65,12 +67,17 @@ class Number {
   int64_t i_ = 0;
   uint64_t u_ = 0;
   double d_ = 0;
-  std::string text_;
-  // Normalised form of a kDecimal: value = (-1)^neg * digits * 10^exp, with
-  // no leading or trailing zeros in `digits` (empty for zero).
-  bool dec_neg_ = false;
-  std::string dec_digits_;
-  int64_t dec_exp_ = 0;
+  // A kDecimal's text and normalised form: value = (-1)^neg * digits *
+  // 10^exp, no leading or trailing zeros in `digits` (empty for zero).
+  // Shared so that copying a Number never copies digit strings, and so the
+  // machine representations stay small.
+  struct DecimalRep {
+    std::string text;
+    bool neg = false;
+    std::string digits;
+    int64_t exp = 0;
+  };
+  std::shared_ptr<const DecimalRep> dec_;
 };
 
 }  // namespace secureaml::tf
