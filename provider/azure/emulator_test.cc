@@ -621,6 +621,22 @@ TEST(EmulatorTraceLogTest, ZzzNoSecretInTheTraceLog) {
   EXPECT_THAT(all, HasSubstr("ARM request"));
   EXPECT_THAT(all, HasSubstr("ARM response body"));
   EXPECT_GE(g_secrets->size(), 5u);
+  // Every token the emulator issues is a JWT; none may appear, registered
+  // or not (base64url of '{"' starts every JWT).
+  EXPECT_THAT(all, ::testing::Not(HasSubstr("eyJ")));
+  // DEBUG records carry the request line, status, duration and request ID.
+  bool found_debug_record = false;
+  for (const auto& l : *g_log) {
+    if (absl::StrContains(l, "\"@message\":\"ARM request\"") &&
+        absl::StrContains(l, "\"status\":\"200\"") &&
+        absl::StrContains(l, "\"duration_ms\"") &&
+        absl::StrContains(l, "\"method\":\"GET\"") &&
+        absl::StrContains(l, "\"request_id\":\"") &&
+        !absl::StrContains(l, "\"request_id\":\"\"")) {
+      found_debug_record = true;
+    }
+  }
+  EXPECT_TRUE(found_debug_record);
   for (const auto& s : *g_secrets) {
     EXPECT_THAT(all, ::testing::Not(HasSubstr(s)))
         << "secret leaked: " << s.substr(0, 6) << "...";
