@@ -2,6 +2,11 @@
 // throttling, faults, token flows, authorization rules and bad requests.
 #include "tests/emulator/service.h"
 
+#include <stdlib.h>
+
+#include <fstream>
+#include <sstream>
+
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -914,6 +919,47 @@ TEST(Robustness, WrongJsonTypesNeverCrash) {
     }
   }
   EXPECT_GT(answered, 1000);
+}
+
+}  // namespace
+}  // namespace secureaml::emulator
+
+namespace secureaml::emulator {
+namespace {
+
+TEST(Recording, WritesOavTrafficFilesWithoutSecrets) {
+  char dir_template[] = "/tmp/secureaml-record-XXXXXX";
+  std::string dir = mkdtemp(dir_template);
+  ServiceFixture f(Durations(0, 0));
+  f.svc->SetRecordDirectory(dir);
+  f.token = f.TokenFor(kDefaultClientId, kDefaultClientSecret);
+  f.MakeRg("rg1");
+  auto read = [&](const std::string& name) {
+    std::ifstream in(dir + "/" + name);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return nlohmann::json::parse(ss.str(), nullptr, false);
+  };
+  nlohmann::json token = read("000001_POST.json");
+  ASSERT_FALSE(token.is_discarded());
+  EXPECT_EQ(token["liveResponse"]["statusCode"], "200");
+  EXPECT_EQ(token["liveResponse"]["body"]["access_token"], "<redacted>");
+  EXPECT_EQ(token["liveRequest"]["body"].get<std::string>().find(
+                kDefaultClientSecret),
+            std::string::npos);
+  nlohmann::json put = read("000002_PUT.json");
+  EXPECT_EQ(put["liveRequest"]["method"], "PUT");
+  EXPECT_EQ(put["liveRequest"]["url"],
+            absl::StrCat("https://127.0.0.1:8443", kSub,
+                         "/resourceGroups/rg1?api-version=2025-04-01"));
+  EXPECT_EQ(put["liveRequest"]["headers"]["authorization"],
+            "Bearer <redacted>");
+  EXPECT_EQ(put["liveRequest"]["body"]["location"], "eastus");
+  EXPECT_EQ(put["liveResponse"]["statusCode"], "201");
+  EXPECT_EQ(put["liveResponse"]["body"]["name"], "rg1");
+  EXPECT_FALSE(put["liveResponse"]["headers"]["x-ms-request-id"]
+                   .get<std::string>()
+                   .empty());
 }
 
 }  // namespace

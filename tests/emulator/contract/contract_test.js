@@ -30,6 +30,14 @@ function arg(name) {
 const emulatorBin = arg("--emulator");
 const repo = arg("--repo") || path.resolve(__dirname, "../../..");
 const specsDir = process.env.SECUREAML_SPECS_DIR || path.resolve(repo, "../shared/azure-rest-api-specs");
+for (const mod of ["oav", "@azure/arm-resources"]) {
+  try {
+    require.resolve(mod);
+  } catch {
+    console.error(`contract: npm package ${mod} is missing: run 'npm install' in ${__dirname} (scripts/install-deps.sh does it)`);
+    process.exit(1);
+  }
+}
 const sdkMode = process.argv.includes("--sdk");
 if (!sdkMode && (!emulatorBin || !fs.existsSync(emulatorBin))) {
   console.error("contract: --emulator must name the built secureaml-arm-emulator");
