@@ -3,7 +3,8 @@
 # init, validate, plan, apply (and in "echo" mode update, replace and
 # destroy), once on the protocol Terraform negotiates (6) and once with
 # SECUREAML_FORCE_PROTOCOL=5. AutoMTLS stays on (Terraform's default), and
-# the Terraform log is checked for the negotiated version and for TLS.
+# the Terraform log is checked for the negotiated version and for TLS; one
+# extra plan per protocol runs with TF_DISABLE_PLUGIN_TLS=1 (plaintext).
 #
 # usage: terraform_smoke_test.sh BINARY [echo|empty]
 #   echo  - BINARY is secureaml_echo_provider (resource/data "secureaml_echo")
@@ -120,5 +121,9 @@ TF
     expect "$dir" "Apply complete! Resources: 0 added"
   fi
   check_log "$log" "$proto"
+  # AutoMTLS off (TF_DISABLE_PLUGIN_TLS): no client cert, plaintext server.
+  TF_DISABLE_PLUGIN_TLS=1 run "$dir" "$work/plain$proto.log" plan
+  grep -qE 'plugin server started.*tls=false' "$work/plain$proto.log" ||
+    fail "provider did not serve plaintext without PLUGIN_CLIENT_CERT"
 done
 echo "PASS"
