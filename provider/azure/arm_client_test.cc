@@ -282,6 +282,46 @@ TEST_F(ArmClientTest, Delete202WithoutHeadersPollsResourceUntil404) {
   EXPECT_EQ(transport_->remaining(), 0u);
 }
 
+TEST_F(ArmClientTest, PostActionResultComesFromLocation) {
+  std::string action = absl::StrCat(kWs, "/computes/c1/start");
+  transport_->Expect(
+      "POST", "/start",
+      EmptyResponse(202, {{"Location", Op("post-loc")},
+                          {"Azure-AsyncOperation", Op("post-aao")},
+                          {"Retry-After", "1"}}));
+  transport_->Expect("GET", "post-aao",
+                     JsonResponse(200, {{"status", "Succeeded"}}));
+  transport_->Expect("GET", "post-loc", JsonResponse(200, {{"result", 42}}));
+  auto r = client().Post(action, kApi, nullptr);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->body["result"], 42);
+  EXPECT_EQ(client().Stats().final_reads, 1);
+}
+
+TEST_F(ArmClientTest, PatchWithLocationEndsWithAGetOfTheResource) {
+  transport_->Expect(
+      "PATCH", kWs,
+      EmptyResponse(202, {{"Location", Op("p")}, {"Retry-After", "1"}}));
+  transport_->Expect("GET", "operationStatuses/p", EmptyResponse(204));
+  transport_->Expect("GET", kWs, JsonResponse(200, {{"tags", {{"a", "b"}}}}));
+  auto r = client().Patch(kWs, kApi, {{"tags", {{"a", "b"}}}});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->body["tags"]["a"], "b");
+}
+
+TEST_F(ArmClientTest, FinalGetToleratesReplicationLag) {
+  transport_->Expect(
+      "PUT", kWs,
+      JsonResponse(201, nullptr,
+                   {{"Azure-AsyncOperation", Op("r")}, {"Retry-After", "1"}}));
+  transport_->Expect("GET", "operationStatuses/r",
+                     JsonResponse(200, {{"status", "Succeeded"}}));
+  transport_->Expect("GET", kWs,
+                     ArmErrorResponse(404, "ResourceNotFound", "x"));
+  transport_->Expect("GET", kWs, JsonResponse(200, {{"name", "ws1"}}));
+  EXPECT_TRUE(client().Put(kWs, kApi, {{"location", "westus"}}).ok());
+}
+
 TEST_F(ArmClientTest, FailedOperationCarriesItsError) {
   transport_->Expect(
       "PUT", kWs,
