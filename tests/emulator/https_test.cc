@@ -173,6 +173,8 @@ TEST(EmulatorBinary, StartsPrintsPortAndStopsOnSigterm) {
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
   close(out[0]);
+  for (const std::string& f : {ca, env, lz}) std::remove(f.c_str());
+  rmdir(dir.c_str());
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -29,6 +30,9 @@ HttpsServer::~HttpsServer() {
 }
 
 absl::StatusOr<int> HttpsServer::Listen(int port) {
+  // OpenSSL writes with write(2): a client that hung up would otherwise kill
+  // the whole process with SIGPIPE instead of failing one SSL_write.
+  signal(SIGPIPE, SIG_IGN);
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return absl::InternalError(absl::StrCat("socket: ", strerror(errno)));

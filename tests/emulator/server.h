@@ -35,6 +35,7 @@ class HttpsServer {
   HttpsServer& operator=(const HttpsServer&) = delete;
 
   // Binds 127.0.0.1:port (0 = any free port) and returns the bound port.
+  // Sets SIGPIPE to ignored for the process (peers may hang up any time).
   absl::StatusOr<int> Listen(int port);
   // Accepts until Stop(); returns after every connection thread ended.
   void Serve();

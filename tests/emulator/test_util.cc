@@ -84,6 +84,9 @@ absl::Status TlsClient::Connect(int port, const std::string& ca_pem) {
   if (!ctx.ok()) return ctx.status();
   ctx_ = *std::move(ctx);
   fd_ = socket(AF_INET, SOCK_STREAM, 0);
+  // A stuck server must fail the test, not hang it.
+  timeval tv{30, 0};
+  setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
