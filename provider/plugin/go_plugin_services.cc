@@ -28,9 +28,9 @@ bool StopLatch::triggered() const {
   return triggered_;
 }
 
-grpc::Status ControllerService::Shutdown(grpc::ServerContext* context,
-                                         const ::plugin::Empty* request,
-                                         ::plugin::Empty* response) {
+grpc::Status ControllerService::Shutdown(grpc::ServerContext* /*context*/,
+                                         const ::plugin::Empty* /*request*/,
+                                         ::plugin::Empty* /*response*/) {
   log::Debug("plugin shutdown requested by host");
   if (on_shutdown_) on_shutdown_();
   latch_->Trigger("GRPCController.Shutdown");
@@ -38,8 +38,9 @@ grpc::Status ControllerService::Shutdown(grpc::ServerContext* context,
 }
 
 grpc::Status StdioService::StreamStdio(
-    grpc::ServerContext* context, const google::protobuf::Empty* request,
-    grpc::ServerWriter<::plugin::StdioData>* writer) {
+    grpc::ServerContext* /*context*/,
+    const google::protobuf::Empty* /*request*/,
+    grpc::ServerWriter<::plugin::StdioData>* /*writer*/) {
   return grpc::Status::OK;
 }
 

@@ -195,10 +195,12 @@ int Serve(const ServeConfig& config, int argc, char** argv) {
   builder.AddListeningPort(listen_uri, creds, &selected_port);
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   builder.SetMaxSendMessageSize(kMaxMessageBytes);
-  if (config.provider_v5 != nullptr)
+  if (config.provider_v5 != nullptr) {
     builder.RegisterService(config.provider_v5);
-  if (config.provider_v6 != nullptr)
+  }
+  if (config.provider_v6 != nullptr) {
     builder.RegisterService(config.provider_v6);
+  }
   builder.RegisterService(&controller);
   builder.RegisterService(&stdio);
 
