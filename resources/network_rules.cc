@@ -203,24 +203,34 @@ bool Contains(const std::vector<std::string>& names, const std::string& n) {
   return false;
 }
 
-// State attributes describing what is owned right now: owned rules that
-// exist, desired ones first (in desired order), leftovers after.
+// State attributes describing what is owned right now: the owned rules that
+// exist, in a canonical order (inbound first, then by priority) so that state
+// after apply and state after import compare equal.
 Value OwnedState(Value state, const std::vector<std::string>& owned,
-                 const std::vector<SecurityRule>& desired,
                  const std::map<std::string, SecurityRule>& present) {
+  std::vector<SecurityRule> rules;
+  std::set<std::string> seen;
+  for (const auto& o : owned) {
+    auto it = present.find(Lower(o));
+    if (it == present.end() || !seen.insert(Lower(o)).second) continue;
+    rules.push_back(it->second);
+  }
+  std::sort(rules.begin(), rules.end(),
+            [](const SecurityRule& a, const SecurityRule& b) {
+              bool ain = absl::EqualsIgnoreCase(a.direction, "Inbound");
+              bool bin = absl::EqualsIgnoreCase(b.direction, "Inbound");
+              if (ain != bin) return ain;
+              if (a.priority != b.priority) return a.priority < b.priority;
+              return Lower(a.name) < Lower(b.name);
+            });
   std::vector<std::string> names;
-  std::vector<Value> rules;
-  auto add = [&](const std::string& name) {
-    if (!Contains(owned, name) || Contains(names, name)) return;
-    auto it = present.find(Lower(name));
-    if (it == present.end()) return;
-    names.push_back(it->second.name);
-    rules.push_back(RuleValue(it->second));
-  };
-  for (const auto& d : desired) add(d.name);
-  for (const auto& o : owned) add(o);
+  std::vector<Value> values;
+  for (const SecurityRule& r : rules) {
+    names.push_back(r.name);
+    values.push_back(RuleValue(r));
+  }
   state = state.WithAttr("rule_names", Value::StringList(names));
-  state = state.WithAttr("rules", Value::List(RuleType(), std::move(rules)));
+  state = state.WithAttr("rules", Value::List(RuleType(), std::move(values)));
   return state;
 }
 
@@ -254,10 +264,13 @@ SecurityRule SecurityRuleFromJson(const nlohmann::json& j) {
   r.protocol = JsonString(p, "protocol");
   r.source_address_prefix = JsonString(p, "sourceAddressPrefix");
   if (r.source_address_prefix.empty() && p.contains("sourceAddressPrefixes") &&
-      p["sourceAddressPrefixes"].is_array() &&
-      !p["sourceAddressPrefixes"].empty()) {
-    r.source_address_prefix = absl::StrJoin(
-        p["sourceAddressPrefixes"].get<std::vector<std::string>>(), ",");
+      p["sourceAddressPrefixes"].is_array()) {
+    // Element by element: get<vector<string>>() throws on a non-string.
+    std::vector<std::string> prefixes;
+    for (const auto& e : p["sourceAddressPrefixes"]) {
+      if (e.is_string()) prefixes.push_back(e.get<std::string>());
+    }
+    r.source_address_prefix = absl::StrJoin(prefixes, ",");
   }
   r.source_port_range = JsonString(p, "sourcePortRange");
   if (r.source_port_range.empty()) r.source_port_range = "*";
@@ -265,7 +278,8 @@ SecurityRule SecurityRuleFromJson(const nlohmann::json& j) {
   if (p.contains("destinationPortRanges") &&
       p["destinationPortRanges"].is_array()) {
     for (const auto& e : p["destinationPortRanges"]) {
-      if (e.is_string()) r.destination_port_ranges.push_back(e);
+      if (e.is_string())
+        r.destination_port_ranges.push_back(e.get<std::string>());
     }
   }
   if (r.destination_port_ranges.empty()) {
@@ -518,22 +532,27 @@ void NetworkRulesResource::ModifyPlan(const core::ModifyPlanRequest& req,
     resp.planned_state = plan;
     return;
   }
-  // Names do not depend on the location.
-  std::vector<SecurityRule> desired = Desired(req.config, "");
-  plan = plan.WithAttr("rule_names", Value::StringList(NamesOf(desired)));
-
+  // Unchanged when every desired rule is owned with the same settings and a
+  // priority inside the range, and nothing else is owned: then the plan keeps
+  // the prior lists; otherwise they are known after apply (priorities, and so
+  // the order, are allocated against the NSG at apply time).
   const Value& location = plan.GetAttr("location");
   bool unchanged = false;
   if (prior.IsKnown() && location.IsKnown() &&
       prior.GetAttr("rules").IsKnown()) {
-    desired = Desired(req.config, location.AsString());
-    const std::vector<Value>& prior_rules = prior.GetAttr("rules").Elements();
+    std::vector<SecurityRule> desired =
+        Desired(req.config, location.AsString());
+    std::map<std::string, SecurityRule> owned;
+    for (const Value& v : prior.GetAttr("rules").Elements()) {
+      SecurityRule r = RuleFromValue(v);
+      owned[Lower(r.name)] = r;
+    }
     auto [start, end] = Range(req.config);
-    unchanged = prior_rules.size() == desired.size();
+    unchanged = owned.size() == desired.size();
     for (size_t i = 0; unchanged && i < desired.size(); ++i) {
-      SecurityRule p = RuleFromValue(prior_rules[i]);
-      unchanged = p.SameSettings(desired[i]) && p.priority >= start &&
-                  p.priority <= end;
+      auto it = owned.find(Lower(desired[i].name));
+      unchanged = it != owned.end() && it->second.SameSettings(desired[i]) &&
+                  it->second.priority >= start && it->second.priority <= end;
     }
   }
   if (unchanged) {
@@ -541,6 +560,7 @@ void NetworkRulesResource::ModifyPlan(const core::ModifyPlanRequest& req,
     plan = plan.WithAttr("rule_names", prior.GetAttr("rule_names"));
   } else {
     plan = plan.WithAttr("rules", Value::Unknown(rules_type));
+    plan = plan.WithAttr("rule_names", Value::Unknown(names_type));
   }
   resp.planned_state = plan;
 }
@@ -587,7 +607,7 @@ void NetworkRulesResource::Apply(const core::OperationContext& ctx,
   for (const auto& [key, r] : nsg.rules) {
     if (Contains(owned, r.name)) continue;
     if (Contains(NamesOf(desired), r.name)) {
-      state = OwnedState(state, owned, desired, nsg.rules);
+      state = OwnedState(state, owned, nsg.rules);
       new_state = state;
       diags.AddAttributeError(
           AttributePath::Root("name_prefix"), "Rule name taken",
@@ -602,7 +622,7 @@ void NetworkRulesResource::Apply(const core::OperationContext& ctx,
   auto [start, end] = Range(plan);
   if (std::optional<std::string> full =
           AllocatePriorities(desired, start, end, foreign, current)) {
-    new_state = OwnedState(state, owned, desired, nsg.rules);
+    new_state = OwnedState(state, owned, nsg.rules);
     size_t taken = 0;
     for (const auto& [dir, set] : foreign) {
       for (int64_t p : set) taken += (p >= start && p <= end) ? 1 : 0;
@@ -621,7 +641,7 @@ void NetworkRulesResource::Apply(const core::OperationContext& ctx,
   std::map<std::string, SecurityRule> present = nsg.rules;
   auto fail = [&](const absl::Status& s, const char* what,
                   const std::string& id) {
-    new_state = OwnedState(state, owned, desired, present);
+    new_state = OwnedState(state, owned, present);
     AddAzureError(diags, s, what, id);
   };
 
@@ -663,7 +683,7 @@ void NetworkRulesResource::Apply(const core::OperationContext& ctx,
     present[Lower(r.name)] = written;
     if (!Contains(owned, r.name)) owned.push_back(r.name);
   }
-  new_state = OwnedState(state, owned, desired, present);
+  new_state = OwnedState(state, owned, present);
 }
 
 void NetworkRulesResource::Create(const core::CreateRequest& req,
@@ -715,11 +735,7 @@ void NetworkRulesResource::Read(const core::ReadRequest& req,
     out = out.WithAttr("location",
                        Value::String(NormalizeLocation(nsg.location)));
   }
-  std::vector<SecurityRule> desired;
-  if (InputsKnown(state)) {
-    desired = Desired(state, out.GetString("location").value_or(""));
-  }
-  resp.new_state = OwnedState(out, owned, desired, nsg.rules);
+  resp.new_state = OwnedState(out, owned, nsg.rules);
 }
 
 void NetworkRulesResource::Delete(const core::DeleteRequest& req,

@@ -45,6 +45,15 @@ std::vector<std::string> StringsOf(const Value& object,
   return out;
 }
 
+// A member of a JSON object, or null: const operator[] on a missing key is
+// undefined behaviour in nlohmann::json.
+const nlohmann::json& Member(const nlohmann::json& j, const char* key) {
+  static const nlohmann::json kNull;
+  if (!j.is_object()) return kNull;
+  auto it = j.find(key);
+  return it == j.end() ? kNull : *it;
+}
+
 std::vector<std::string> JsonStrings(const nlohmann::json& j) {
   std::vector<std::string> out;
   if (!j.is_array()) return out;
@@ -196,18 +205,19 @@ Value ApplyBody(const Value& state, const nlohmann::json& body, bool imported) {
   if (!(description.empty() && !prior_description)) {
     out = out.WithAttr("description", Value::String(description));
   }
-  std::vector<std::string> scopes = JsonStrings(props["assignableScopes"]);
+  std::vector<std::string> scopes =
+      JsonStrings(Member(props, "assignableScopes"));
   std::vector<std::string> prior_scopes = StringsOf(state, "assignable_scopes");
   if (!SameActions(scopes, prior_scopes)) {
     out = out.WithAttr("assignable_scopes", Value::StringList(scopes));
   }
 
   RolePermissions actual;
-  if (props.contains("permissions") && props["permissions"].is_array()) {
-    for (const auto& p : props["permissions"]) {
+  if (Member(props, "permissions").is_array()) {
+    for (const auto& p : Member(props, "permissions")) {
       for (int i = 0; i < 4; ++i) {
         *ListOf(actual, i) = MergeActions(
-            *ListOf(actual, i), JsonStrings(p[kArmPermissionLists[i]]));
+            *ListOf(actual, i), JsonStrings(Member(p, kArmPermissionLists[i])));
       }
     }
   }
