@@ -245,9 +245,13 @@ void SortAndDedupe(std::vector<Value>& elements) {
   std::sort(
       elements.begin(), elements.end(),
       [](const Value& a, const Value& b) { return CompareValues(a, b) < 0; });
+  // As in cty, only known elements collapse: each unknown element stands for
+  // a value of its own (two unknown zone IDs are two zones), so a plan must
+  // keep every one of them or Terraform rejects it as not matching config.
   elements.erase(std::unique(elements.begin(), elements.end(),
                              [](const Value& a, const Value& b) {
-                               return CompareValues(a, b) == 0;
+                               return a.IsWhollyKnown() &&
+                                      CompareValues(a, b) == 0;
                              }),
                  elements.end());
 }

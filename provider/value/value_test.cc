@@ -106,6 +106,16 @@ TEST(ValueTest, SetDedupesAndIgnoresOrder) {
   EXPECT_NE(Value::StringSet({"a"}), Value::StringList({"a"}));
 }
 
+TEST(ValueTest, SetKeepsEveryUnknownElement) {
+  // Terraform plans `[zone_a.id, zone_b.id]` before either exists: a set of
+  // two unknowns. Collapsing them made real Terraform reject our plan.
+  Value s = Value::Set(Type::String(), {Value::Unknown(Type::String()),
+                                        Value::Unknown(Type::String()),
+                                        Value::String("a"),
+                                        Value::String("a")});
+  EXPECT_EQ(s.Elements().size(), 3u);
+}
+
 TEST(ValueTest, HostileNumberSetSortsQuickly) {
   // Doubles mixed with decimals that round to them force exact big-number
   // comparison; a set of them must still build in well under a second.
