@@ -14,8 +14,13 @@ packages=(
   libabsl-dev nlohmann-json3-dev libssl-dev openssl libcpprest-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang clang-format clang-tidy libclang-rt-14-dev
-  nodejs npm zip unzip curl
+  zip unzip curl
 )
+# Node.js and npm run the contract check. A machine may already carry its own
+# (not Debian's) Node: use it rather than fight it with Debian's packages.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
