@@ -1284,7 +1284,8 @@ bool Lifecycle::RunResourceLifecycle(const ResourceSteps& steps) {
     state = Apply(*d);
     if (!state.value.IsNull()) return false;
     // The object must really be gone.
-    if (Refresh(steps.type_name, address, old) && !old.value.IsNull()) {
+    if (steps.check_destroyed && Refresh(steps.type_name, address, old) &&
+        !old.value.IsNull()) {
       findings().Violation(address, "destroy", "Resource still exists",
                            "ReadResource still finds the object after a "
                            "successful destroy.");

@@ -219,6 +219,9 @@ class Lifecycle {
     // Run the update step, expecting an in-place update (not a replace).
     bool expect_in_place_update = true;
     bool destroy = true;
+    // After destroy, ReadResource must report the object gone (a fake
+    // without a backend cannot).
+    bool check_destroyed = true;
   };
   // validate -> plan(create) -> apply -> refresh -> plan (no-op) ->
   // [plan(update) -> apply -> refresh -> plan (no-op)] -> import -> plan

@@ -138,6 +138,7 @@ absl::StatusOr<Scenario> ParseScenario(const nlohmann::json& j) {
     }
     res.import = r.value("import", true);
     res.expect_replace_on_update = r.value("expect_replace_on_update", false);
+    res.check_destroyed = r.value("check_destroyed", true);
     if (!seen.insert(res.Address()).second) {
       return absl::InvalidArgumentError("scenario: duplicate " + res.Address());
     }
@@ -507,7 +508,7 @@ ScenarioResult RunScenario(const Scenario& scenario,
         if (d) {
           InstanceState old = it->second;
           it->second = lc.Apply(*d);
-          if (it->second.value.IsNull() &&
+          if (it->second.value.IsNull() && r->check_destroyed &&
               lc.Refresh(r->type, r->Address(), old) && !old.value.IsNull()) {
             F.Violation(r->Address(), "destroy", "Resource still exists",
                         "ReadResource still finds the object after a "

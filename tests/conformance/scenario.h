@@ -57,6 +57,8 @@ struct ScenarioResource {
   std::vector<std::string> import_ignore;
   bool import = true;
   bool expect_replace_on_update = false;
+  // After destroy, ReadResource must report the object gone.
+  bool check_destroyed = true;
 
   std::string Address() const {
     return (data ? "data." : "") + type + "." + name;
