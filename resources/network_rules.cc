@@ -735,7 +735,11 @@ void NetworkRulesResource::Read(const core::ReadRequest& req,
     out = out.WithAttr("location",
                        Value::String(NormalizeLocation(nsg.location)));
   }
-  resp.new_state = OwnedState(out, owned, nsg.rules);
+  out = OwnedState(out, owned, nsg.rules);
+  // None of its rules left: the object is gone (Terraform plans a create).
+  resp.new_state = out.GetAttr("rule_names").Elements().empty()
+                       ? Value::Null(state.type())
+                       : out;
 }
 
 void NetworkRulesResource::Delete(const core::DeleteRequest& req,

@@ -385,6 +385,15 @@ TEST_F(NetworkRulesTest, NsgGoneRemovesFromState) {
   EXPECT_TRUE(rbac_testing::Read(res_, state, az_.get()).state.IsNull());
 }
 
+TEST_F(NetworkRulesTest, AllOwnRulesGoneRemovesFromState) {
+  Value state = CreateOk(Config());
+  for (const std::string& n : state.GetStringList("rule_names")) {
+    arm_->Remove(kNsg + "/securityRules/" + n);
+  }
+  EXPECT_TRUE(rbac_testing::Read(res_, state, az_.get()).state.IsNull());
+  ExpectForeignUntouched();
+}
+
 TEST_F(NetworkRulesTest, ValidatesRangeAndPrefix) {
   auto config = Config();
   config["priority_range"] = RangeBlock(3999, 3000);
