@@ -492,8 +492,9 @@ void PrivateEndpointResource::ValidateConfig(
       }
     }
   }
-  if (config.GetString("request_message") &&
-      config.GetBool("manual_approval") == std::optional<bool>(false)) {
+  const Value& manual = config.GetAttr("manual_approval");
+  if (config.GetString("request_message") && !manual.IsUnknown() &&
+      !config.GetBool("manual_approval").value_or(false)) {
     resp.diagnostics.AddAttributeWarning(
         AttributePath::Root("request_message"), "request_message is ignored",
         "Azure shows the request message only to the owner of a manual "
