@@ -2,6 +2,9 @@
 // provider (resources/) into the protocol-free core, wraps the core in the
 // tfplugin5/tfplugin6 adapters and hands both to the go-plugin server,
 // which owns everything about process start-up and shutdown.
+#include <cstdio>
+#include <cstdlib>
+
 #include "provider/common/logging.h"
 #include "provider/core/provider_server.h"
 #include "provider/plugin/serve.h"
@@ -29,7 +32,13 @@ int Main(int argc, char** argv) {
   config.provider_v6 = &v6;
   // The host is done with us: cancel whatever is still waiting on Azure.
   config.on_shutdown = [&server] { server.Stop(); };
-  return plugin::Serve(config, argc, argv);
+  int rc = plugin::Serve(config, argc, argv);
+  // Leave at once, as go-plugin servers do with os.Exit: the host gives us
+  // 2 s after Shutdown before SIGKILL, and running the destructors of gRPC's
+  // and cpprest's thread pools after concurrent calls sometimes blocked past
+  // that (seen by the conformance client's concurrent-calls test).
+  std::fflush(nullptr);
+  std::_Exit(rc);
 }
 
 }  // namespace

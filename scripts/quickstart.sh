@@ -7,17 +7,22 @@
 #   bash scripts/quickstart.sh            # apply, re-plan, show outputs
 #   bash scripts/quickstart.sh --destroy  # ... then destroy everything
 #   bash scripts/quickstart.sh --fast     # emulator durations of zero
+#   bash scripts/quickstart.sh --verify   # also update in place, destroy,
+#                                         # and fail unless the emulator is
+#                                         # back to its landing zone (CI)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
 destroy=0
 fast=0
+verify=0
 for arg in "$@"; do
   case "$arg" in
     --destroy) destroy=1 ;;
     --fast) fast=1 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    --verify) verify=1; destroy=1 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "quickstart: unknown option $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -149,15 +154,53 @@ grep -E "No changes" "$work/replan.log" || true
 stage "Outputs"
 "$tool" output -no-color
 
+if [ "$verify" = 1 ]; then
+  stage "$tool apply with changed tags (must update in place, replace nothing)"
+  "$tool" apply -input=false -auto-approve -no-color \
+    -var 'extra_tags={"stage":"updated"}' >"$work/update.log" 2>&1 || {
+    cat "$work/update.log"; exit 1; }
+  summary=$(grep -E "^Apply complete" "$work/update.log")
+  echo "$summary"
+  case "$summary" in
+    *" 0 added, "*" 0 destroyed"*) ;;
+    *) echo "quickstart: the tag change did not update in place" >&2; exit 1 ;;
+  esac
+  case "$summary" in
+    *" 0 changed"*) echo "quickstart: the tag change changed nothing" >&2; exit 1 ;;
+  esac
+  set +e
+  "$tool" plan -input=false -detailed-exitcode -no-color \
+    -var 'extra_tags={"stage":"updated"}' >"$work/replan2.log" 2>&1
+  rc=$?
+  set -e
+  [ "$rc" -eq 0 ] || { cat "$work/replan2.log"; echo "quickstart: plan after update not empty" >&2; exit 1; }
+fi
+
 if [ "$destroy" = 1 ]; then
   stage "$tool destroy"
-  "$tool" destroy -input=false -auto-approve -no-color
-  remaining=$(curl -s --cacert "$work/ca.pem" \
+  destroy_vars=()
+  [ "$verify" = 1 ] && destroy_vars=(-var 'extra_tags={"stage":"updated"}')
+  "$tool" destroy -input=false -auto-approve -no-color "${destroy_vars[@]}"
+  # Everything left must belong to the landing zone (or be a built-in role).
+  leftovers=$(curl -s --cacert "$work/ca.pem" \
     "https://$ARM_METADATA_HOSTNAME/_emulator/resources" | node -e '
-let s=""; process.stdin.on("data",d=>s+=d).on("end",()=>{
-  const r=JSON.parse(s); const list=Array.isArray(r)?r:(r.value||r.resources||[]);
-  console.log(list.length);});' 2>/dev/null || echo "?")
-  echo "emulator resources left after destroy: $remaining"
+const lz = require(process.argv[1]);
+const seeded = new Set(Object.values(lz).filter(v => typeof v === "string")
+                           .map(v => v.toLowerCase()));
+let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+  const list = JSON.parse(s).value || [];
+  const extra = list.filter(r => !seeded.has(r.id.toLowerCase()) &&
+      !r.id.toLowerCase().startsWith("/providers/microsoft.authorization/") &&
+      !/\/subnets\/|\/keys\//i.test(r.id));
+  extra.forEach(r => console.log(r.id));
+});' "$work/landing-zone.json")
+  if [ -n "$leftovers" ]; then
+    echo "quickstart: resources left in the emulator after destroy:" >&2
+    echo "$leftovers" >&2
+    [ "$verify" = 1 ] && exit 1
+  else
+    echo "emulator: only the landing zone is left"
+  fi
 else
   echo "(run with --destroy to tear everything down; state is in examples/secure-platform)"
 fi

@@ -32,8 +32,8 @@ module "secure_aml" {
   container_registry_id     = var.container_registry_id
   application_insights_id   = var.application_insights_id
   data_scientist_object_ids = [var.data_scientist_object_id]
-  tags = {
+  tags = merge({
     environment = "secure-ml"
     owner       = "platform-team"
-  }
+  }, var.extra_tags)
 }

@@ -58,3 +58,9 @@ variable "data_scientist_object_id" {
   description = "Entra object ID of the data scientist to grant the custom role."
   type        = string
 }
+
+variable "extra_tags" {
+  description = "Tags added to every taggable resource."
+  type        = map(string)
+  default     = {}
+}

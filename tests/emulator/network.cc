@@ -4,8 +4,10 @@
 // provisioningState Updating plus Azure-AsyncOperation; DELETE answers 202
 // with Location and Azure-AsyncOperation. Every resource carries an etag and
 // errors use the Network CloudError shape.
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <regex>
 #include <set>
 
@@ -855,6 +857,40 @@ class PrivateEndpoints : public NetworkType {
         break;
       }
     }
+    // Azure hands out the subnet's next free addresses (the first four are
+    // reserved): other endpoints in the subnet keep theirs, and an update
+    // keeps this endpoint's.
+    uint32_t next_ip = ip_base + 4;
+    {
+      auto parse_ip = [](const std::string& text) -> std::optional<uint32_t> {
+        auto cidr = ParseCidr(text + "/32");
+        if (!cidr) return std::nullopt;
+        return cidr->base;
+      };
+      std::optional<uint32_t> own_first;
+      for (Resource* r : s.All()) {
+        if (!absl::EqualsIgnoreCase(r->type, kPe)) continue;
+        const json& rp = r->body.value("properties", json::object());
+        if (!rp.contains("subnet") ||
+            !absl::EqualsIgnoreCase(rp["subnet"].value("id", ""), subnet->id)) {
+          continue;
+        }
+        bool own = absl::EqualsIgnoreCase(r->id, c.path.resource_id);
+        for (const json& d : rp.value("customDnsConfigs", json::array())) {
+          for (const json& ip : d.value("ipAddresses", json::array())) {
+            if (!ip.is_string()) continue;
+            std::optional<uint32_t> v = parse_ip(ip.get<std::string>());
+            if (!v) continue;
+            if (own) {
+              own_first = own_first ? std::min(*own_first, *v) : *v;
+            } else {
+              next_ip = std::max(next_ip, *v + 1);
+            }
+          }
+        }
+      }
+      if (own_first) next_ip = *own_first;
+    }
     for (const json& conn : in[key]) {
       json props = conn.value("properties", json::object());
       std::string target = props.value("privateLinkServiceId", "");
@@ -916,12 +952,12 @@ class PrivateEndpoints : public NetworkType {
         std::string wsid = t->body["properties"].value("workspaceId", tname);
         fqdn = absl::StrCat(wsid, ".workspace.", location, ".api.azureml.ms");
         dns.push_back({{"fqdn", fqdn},
-                       {"ipAddresses", {IpString(ip_base + 4 + dns.size())}}});
+                       {"ipAddresses", {IpString(next_ip + dns.size())}}});
         fqdn = absl::StrCat("ml-", tname, "-", location, "-", wsid, ".",
                             location, ".notebooks.azure.net");
       }
-      dns.push_back({{"fqdn", fqdn},
-                     {"ipAddresses", {IpString(ip_base + 4 + dns.size())}}});
+      dns.push_back(
+          {{"fqdn", fqdn}, {"ipAddresses", {IpString(next_ip + dns.size())}}});
     }
     json p = PickKeys(in, {"applicationSecurityGroups", "ipConfigurations",
                            "customNetworkInterfaceName"});
