@@ -82,7 +82,8 @@ std::string RedactLocked(Registry& r, std::string_view text) {
 Level ParseLevel(std::string_view name) {
   std::string lower;
   for (char c : name) {
-    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    lower.push_back(
+        static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   }
   if (lower == "trace" || lower == "json") return Level::kTrace;
   if (lower == "debug") return Level::kDebug;

@@ -12,7 +12,8 @@ namespace {
 class LoggingTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    SetSinkForTest([this](std::string_view line) { lines_.emplace_back(line); });
+    SetSinkForTest(
+        [this](std::string_view line) { lines_.emplace_back(line); });
     SetLevel(Level::kTrace);
   }
   void TearDown() override {

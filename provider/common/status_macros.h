@@ -25,8 +25,8 @@
 #define SECUREAML_STATUS_CONCAT_INNER_(a, b) a##b
 #define SECUREAML_STATUS_CONCAT_(a, b) SECUREAML_STATUS_CONCAT_INNER_(a, b)
 
-#define SECUREAML_ASSIGN_OR_RETURN(lhs, rexpr)                              \
-  SECUREAML_ASSIGN_OR_RETURN_IMPL_(                                         \
+#define SECUREAML_ASSIGN_OR_RETURN(lhs, rexpr) \
+  SECUREAML_ASSIGN_OR_RETURN_IMPL_(            \
       SECUREAML_STATUS_CONCAT_(secureaml_statusor_, __LINE__), lhs, rexpr)
 
 #define SECUREAML_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr) \

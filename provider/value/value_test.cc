@@ -109,10 +109,10 @@ TEST(ValueTest, SetDedupesAndIgnoresOrder) {
 TEST(ValueTest, SetKeepsEveryUnknownElement) {
   // Terraform plans `[zone_a.id, zone_b.id]` before either exists: a set of
   // two unknowns. Collapsing them made real Terraform reject our plan.
-  Value s = Value::Set(Type::String(), {Value::Unknown(Type::String()),
-                                        Value::Unknown(Type::String()),
-                                        Value::String("a"),
-                                        Value::String("a")});
+  Value s =
+      Value::Set(Type::String(), {Value::Unknown(Type::String()),
+                                  Value::Unknown(Type::String()),
+                                  Value::String("a"), Value::String("a")});
   EXPECT_EQ(s.Elements().size(), 3u);
 }
 
