@@ -450,6 +450,14 @@ NetworkRulesResource::NetworkRulesResource() {
           "The owned rules as applied, with their allocated `priority`."),
   };
   for (Attribute& a : NetworkRequirementInputAttributes()) {
+    // Defaults in the schema (not only in code) so that a state read back
+    // after import, where these are inferred from the rules present, plans
+    // clean against a configuration that leaves them out.
+    if (a.name == "high_business_impact") a.WithDefault(Value::Bool(true));
+    if (a.name == "node_public_ip_enabled" ||
+        a.name == "include_legacy_batch_inbound") {
+      a.WithDefault(Value::Bool(false));
+    }
     schema_.block.attributes.push_back(std::move(a));
   }
   schema_.block.blocks = {
@@ -734,6 +742,23 @@ void NetworkRulesResource::Read(const core::ReadRequest& req,
   if (state.GetAttr("location").IsNull()) {
     out = out.WithAttr("location",
                        Value::String(NormalizeLocation(nsg.location)));
+  }
+  if (state.GetAttr("rule_names").IsNull()) {
+    // Imported: the inputs that chose the rule set are not stored in Azure,
+    // but the rules they add are, so read the choices back from them and a
+    // plan right after import stays empty.
+    const std::string prefix = Lower(Prefix(state));
+    auto has = [&](absl::string_view rule) {
+      return nsg.rules.count(absl::StrCat(prefix, rule)) != 0;
+    };
+    auto infer = [&](const char* attr, absl::string_view rule) {
+      if (state.HasAttr(attr) && state.GetAttr(attr).IsNull()) {
+        out = out.WithAttr(attr, Value::Bool(has(rule)));
+      }
+    };
+    infer("high_business_impact", "keyvault-outbound");
+    infer("node_public_ip_enabled", "aml-inbound");
+    infer("include_legacy_batch_inbound", "batch-inbound");
   }
   out = OwnedState(out, owned, nsg.rules);
   // None of its rules left: the object is gone (Terraform plans a create).

@@ -174,6 +174,34 @@ if [ "$verify" = 1 ]; then
   rc=$?
   set -e
   [ "$rc" -eq 0 ] || { cat "$work/replan2.log"; echo "quickstart: plan after update not empty" >&2; exit 1; }
+
+  stage "$tool import of every resource (state rm, import, plan must be empty)"
+  "$tool" show -json | node -e '
+let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+  const out = [];
+  const walk = m => {
+    (m.resources || []).filter(r => r.mode === "managed")
+        .forEach(r => out.push(r.address + "\t" + r.values.id));
+    (m.child_modules || []).forEach(walk);
+  };
+  walk(JSON.parse(s).values.root_module);
+  console.log(out.join("\n"));
+});' > "$work/import-ids.tsv"
+  imported=0
+  while IFS=$'\t' read -r addr id; do
+    "$tool" state rm -no-color "$addr" >/dev/null
+    "$tool" import -input=false -no-color -var 'extra_tags={"stage":"updated"}' \
+      "$addr" "$id" >"$work/import.log" 2>&1 || {
+      cat "$work/import.log"; echo "quickstart: import of $addr failed" >&2; exit 1; }
+    imported=$((imported + 1))
+  done < "$work/import-ids.tsv"
+  set +e
+  "$tool" plan -input=false -detailed-exitcode -no-color \
+    -var 'extra_tags={"stage":"updated"}' >"$work/replan3.log" 2>&1
+  rc=$?
+  set -e
+  [ "$rc" -eq 0 ] || { cat "$work/replan3.log"; echo "quickstart: plan after import not empty" >&2; exit 1; }
+  echo "imported $imported resources; the plan after import is empty"
 fi
 
 if [ "$destroy" = 1 ]; then
