@@ -456,27 +456,10 @@ void RoleAssignmentResource::Create(const core::CreateRequest& req,
 
 void RoleAssignmentResource::Read(const core::ReadRequest& req,
                                   core::ReadResponse& resp) const {
-  const AzureProviderData* az = RequireAzure(req.ctx, resp.diagnostics);
-  if (az == nullptr) return;
-  const Value& state = req.current_state;
-  std::optional<std::string> id = state.GetString("id");
-  if (!id) {
-    resp.diagnostics.AddError("Missing ID",
-                              "The role assignment's state has no `id`.");
-    return;
-  }
-  absl::StatusOr<azure::ArmResponse> r =
-      az->arm->Get(*id, kAuthorizationApiVersion, RequestOptionsFor(req.ctx));
-  if (absl::IsNotFound(r.status())) {
-    resp.new_state = Value::Null(state.type());
-    return;
-  }
-  if (!r.ok()) {
-    AddAzureError(resp.diagnostics, r.status(),
-                  "Failed to read role assignment", *id);
-    return;
-  }
-  resp.new_state = ApplyBody(state, r->body);
+  std::optional<nlohmann::json> body =
+      ReadById(req, resp, kAuthorizationApiVersion, "role assignment");
+  if (!body) return;
+  resp.new_state = ApplyBody(req.current_state, *body);
 }
 
 void RoleAssignmentResource::Update(const core::UpdateRequest& req,

@@ -659,29 +659,13 @@ void RoleDefinitionResource::Create(const core::CreateRequest& req,
 
 void RoleDefinitionResource::Read(const core::ReadRequest& req,
                                   core::ReadResponse& resp) const {
-  const AzureProviderData* az = RequireAzure(req.ctx, resp.diagnostics);
-  if (az == nullptr) return;
+  std::optional<nlohmann::json> body =
+      ReadById(req, resp, kAuthorizationApiVersion, "role definition");
+  if (!body) return;
   const Value& state = req.current_state;
-  std::optional<std::string> id = state.GetString("id");
-  if (!id) {
-    resp.diagnostics.AddError("Missing ID",
-                              "The role definition's state has no `id`.");
-    return;
-  }
-  absl::StatusOr<azure::ArmResponse> r =
-      az->arm->Get(*id, kAuthorizationApiVersion, RequestOptionsFor(req.ctx));
-  if (absl::IsNotFound(r.status())) {
-    resp.new_state = Value::Null(state.type());
-    return;
-  }
-  if (!r.ok()) {
-    AddAzureError(resp.diagnostics, r.status(),
-                  "Failed to read role definition", *id);
-    return;
-  }
   // Freshly imported state has no effective lists yet.
   bool imported = state.GetAttr("effective_actions").IsNull();
-  resp.new_state = ApplyBody(state, r->body, imported);
+  resp.new_state = ApplyBody(state, *body, imported);
 }
 
 void RoleDefinitionResource::Update(const core::UpdateRequest& req,

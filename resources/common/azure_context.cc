@@ -28,6 +28,35 @@ azure::RequestOptions RequestOptionsFor(const core::OperationContext& ctx) {
   return options;
 }
 
+std::optional<nlohmann::json> ReadById(const core::ReadRequest& req,
+                                       core::ReadResponse& resp,
+                                       std::string_view api_version,
+                                       std::string_view noun) {
+  const AzureProviderData* az = RequireAzure(req.ctx, resp.diagnostics);
+  if (az == nullptr) return std::nullopt;
+  const tf::Value& state = req.current_state;
+  std::optional<std::string> id = state.GetString("id");
+  if (!id) {
+    resp.diagnostics.AddError(
+        "Missing ID",
+        absl::StrCat("The ", std::string(noun), "'s state has no `id`."));
+    return std::nullopt;
+  }
+  absl::StatusOr<azure::ArmResponse> r = az->arm->Get(
+      *id, absl::string_view(api_version.data(), api_version.size()),
+      RequestOptionsFor(req.ctx));
+  if (absl::IsNotFound(r.status())) {
+    resp.new_state = tf::Value::Null(state.type());
+    return std::nullopt;
+  }
+  if (!r.ok()) {
+    AddAzureError(resp.diagnostics, r.status(),
+                  absl::StrCat("Failed to read ", std::string(noun)), *id);
+    return std::nullopt;
+  }
+  return std::move(r->body);
+}
+
 std::string HintFor(const absl::Status& status) {
   std::optional<azure::ArmError> arm = azure::GetArmError(status);
   std::string code = arm ? arm->code : "";

@@ -18,6 +18,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "nlohmann/json.hpp"
 #include "provider/azure/arm_client.h"
 #include "provider/core/resource.h"
 #include "provider/value/diagnostics.h"
@@ -50,6 +51,15 @@ azure::RequestOptions RequestOptionsFor(const core::OperationContext& ctx);
 void AddAzureError(tf::Diagnostics& diagnostics, const absl::Status& status,
                    std::string_view summary, std::string_view resource_id,
                    std::optional<tf::AttributePath> attribute = std::nullopt);
+
+// The Read pattern every resource shares: GET the ID held in `state`'s `id`.
+// Returns the body; or nullopt with `resp.new_state` set to null when Azure
+// says the object is gone (Terraform then plans a create), or with an error
+// diagnostic ("Failed to read <noun>") for any other failure.
+std::optional<nlohmann::json> ReadById(const core::ReadRequest& req,
+                                       core::ReadResponse& resp,
+                                       std::string_view api_version,
+                                       std::string_view noun);
 
 // The hint for a failure, by ARM code or status ("" when none applies).
 std::string HintFor(const absl::Status& status);
