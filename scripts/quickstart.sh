@@ -131,7 +131,7 @@ cd examples/secure-platform
 export TF_IN_AUTOMATION=1
 export TF_CLI_CONFIG_FILE="$work/terraformrc"
 : > "$TF_CLI_CONFIG_FILE"
-rm -rf .terraform .terraform.lock.hcl terraform.tfstate terraform.tfstate.backup
+rm -rf .terraform .terraform.lock.hcl terraform.tfstate terraform.tfstate.*backup
 
 stage "$tool init"
 "$tool" init -input=false -no-color >"$work/init.log" 2>&1 || { cat "$work/init.log"; exit 1; }

@@ -2,7 +2,7 @@
 # landing zone. The quickstart (scripts/quickstart.sh) fills the inputs from
 # the local ARM emulator's landing zone; on a real subscription, pass the IDs
 # of your own VNet, NSG, Key Vault, storage, Premium ACR and Application
-# Insights (see README.md in this folder for an azurerm-based landing zone).
+# Insights (examples/landing-zone-azurerm creates them with azurerm).
 
 terraform {
   required_version = ">= 0.13"

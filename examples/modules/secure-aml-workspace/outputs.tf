@@ -37,3 +37,8 @@ output "firewall_fqdns" {
   description = "FQDNs an egress firewall must allow for the compute subnet."
   value       = data.secureaml_network_requirements.compute.firewall_fqdns
 }
+
+output "workspace_principal_id" {
+  description = "Object ID of the workspace's system-assigned identity, for role assignments the caller makes (Key Vault crypto, storage data reader)."
+  value       = secureaml_workspace.this.identity_principal_id
+}
