@@ -106,26 +106,23 @@ absl::StatusOr<std::vector<Link>> ListLinks(const AzureProviderData& az,
                                             const core::OperationContext& ctx,
                                             const std::string& zone_id) {
   std::vector<Link> out;
-  std::string next = absl::StrCat(zone_id, "/virtualNetworkLinks");
-  // nextLink is absolute and carries the api-version; bounded for safety.
-  for (int page = 0; !next.empty() && page < 100; ++page) {
-    auto r = az.arm->Get(next, kPrivateDnsApiVersion, RequestOptionsFor(ctx));
-    if (!r.ok()) return r.status();
-    for (const nlohmann::json& l : JsonArray(r->body, {"value"})) {
-      Link link;
-      link.id = JsonString(l, {"id"});
-      link.name = JsonString(l, {"name"});
-      link.vnet_id = JsonString(l, {"properties", "virtualNetwork", "id"});
-      link.registration =
-          JsonBool(l, {"properties", "registrationEnabled"}).value_or(false);
-      if (link.name.empty()) {
-        absl::StatusOr<ArmId> parsed = ParseArmId(link.id);
-        if (parsed.ok()) link.name = parsed->Name();
-      }
-      out.push_back(std::move(link));
-    }
-    next = JsonString(r->body, {"nextLink"});
-  }
+  absl::Status listed = az.arm->ListAll(
+      absl::StrCat(zone_id, "/virtualNetworkLinks"), kPrivateDnsApiVersion,
+      RequestOptionsFor(ctx), [&](const nlohmann::json& l) {
+        Link link;
+        link.id = JsonString(l, {"id"});
+        link.name = JsonString(l, {"name"});
+        link.vnet_id = JsonString(l, {"properties", "virtualNetwork", "id"});
+        link.registration =
+            JsonBool(l, {"properties", "registrationEnabled"}).value_or(false);
+        if (link.name.empty()) {
+          absl::StatusOr<ArmId> parsed = ParseArmId(link.id);
+          if (parsed.ok()) link.name = parsed->Name();
+        }
+        out.push_back(std::move(link));
+        return true;
+      });
+  if (!listed.ok()) return listed;
   return out;
 }
 

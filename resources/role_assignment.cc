@@ -167,34 +167,28 @@ std::optional<std::string> FindExisting(const AzureProviderData& az,
   azure::RequestOptions opts = RequestOptionsFor(ctx);
   opts.query.emplace_back("$filter",
                           absl::StrCat("principalId eq '", principal, "'"));
-  std::string next = absl::StrCat(absl::StripSuffix(scope, "/"),
-                                  "/providers/Microsoft.Authorization/"
-                                  "roleAssignments");
-  for (int page = 0; page < 20 && !next.empty(); ++page) {
-    absl::StatusOr<azure::ArmResponse> r =
-        az.arm->Get(next, kAuthorizationApiVersion, opts);
-    if (!r.ok()) return std::nullopt;
-    opts.query.clear();  // nextLink carries its own query
-    const nlohmann::json& body = r->body;
-    if (body.is_object() && body.contains("value") &&
-        body["value"].is_array()) {
-      for (const auto& a : body["value"]) {
+  std::optional<std::string> found;
+  absl::Status listed = az.arm->ListAll(
+      absl::StrCat(absl::StripSuffix(scope, "/"),
+                   "/providers/Microsoft.Authorization/roleAssignments"),
+      kAuthorizationApiVersion, opts,
+      [&](const nlohmann::json& a) {
         const nlohmann::json props =
             a.contains("properties") ? a["properties"] : nlohmann::json();
         if (!absl::EqualsIgnoreCase(JsonString(props, "principalId"),
-                                    principal)) {
-          continue;
+                                    principal) ||
+            RoleGuid(JsonString(props, "roleDefinitionId")) != role) {
+          return true;
         }
-        if (RoleGuid(JsonString(props, "roleDefinitionId")) != role) continue;
         std::string s = JsonString(props, "scope");
-        if (!s.empty() && !SameScope(s, scope)) continue;
+        if (!s.empty() && !SameScope(s, scope)) return true;
         std::string id = JsonString(a, "id");
-        if (!id.empty()) return id;
-      }
-    }
-    next = JsonString(body, "nextLink");
-  }
-  return std::nullopt;
+        if (!id.empty()) found = std::move(id);
+        return !found.has_value();
+      },
+      /*max_pages=*/20);
+  if (!listed.ok()) return std::nullopt;
+  return found;
 }
 
 }  // namespace

@@ -193,6 +193,30 @@ absl::StatusOr<ArmResponse> ArmClient::Post(absl::string_view id,
   return Do("POST", id, api_version, body.is_null() ? nullptr : &body, o);
 }
 
+absl::Status ArmClient::ListAll(
+    absl::string_view collection_path, absl::string_view api_version,
+    RequestOptions options,
+    const std::function<bool(const nlohmann::json&)>& visit, int max_pages) {
+  std::string next(collection_path);
+  for (int page = 0; page < max_pages && !next.empty(); ++page) {
+    absl::StatusOr<ArmResponse> r = Get(next, api_version, options);
+    if (!r.ok()) return r.status();
+    options.query.clear();
+    const nlohmann::json& body = r->body;
+    if (!body.is_object()) return absl::OkStatus();
+    auto items = body.find("value");
+    if (items != body.end() && items->is_array()) {
+      for (const nlohmann::json& item : *items) {
+        if (item.is_object() && !visit(item)) return absl::OkStatus();
+      }
+    }
+    auto link = body.find("nextLink");
+    next =
+        link != body.end() && link->is_string() ? link->get<std::string>() : "";
+  }
+  return absl::OkStatus();
+}
+
 std::string ArmClient::BuildUrl(absl::string_view resource_id,
                                 absl::string_view api_version,
                                 const RequestOptions& o) const {

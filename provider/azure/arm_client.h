@@ -177,6 +177,15 @@ class ArmClient {
                                    const nlohmann::json& body,
                                    const RequestOptions& options = {});
 
+  // Visits every item of an ARM list ("value" arrays), following nextLink
+  // (absolute, carrying its own query, so `options.query` applies to the
+  // first page only) for at most `max_pages` pages. `visit` returns false
+  // to stop early. Items that are not objects are skipped.
+  absl::Status ListAll(absl::string_view collection_path,
+                       absl::string_view api_version, RequestOptions options,
+                       const std::function<bool(const nlohmann::json&)>& visit,
+                       int max_pages = 100);
+
   ArmClientStats Stats() const;
   void ResetStats();
   const std::string& user_agent() const { return user_agent_; }

@@ -687,5 +687,51 @@ TEST_F(ArmClientTest, TraceLogsRedactSecretsInBodies) {
   EXPECT_THAT(all, ::testing::Not(HasSubstr("fake-token")));
 }
 
+TEST_F(ArmClientTest, ListAllFollowsNextLinkWithItsOwnQuery) {
+  const std::string next = absl::StrCat(
+      kEndpoint, kWs, "/computes?api-version=2025-06-01&$skipToken=p2");
+  transport_->Expect(
+      "GET", "/computes",
+      JsonResponse(200, {{"value", {{{"name", "a"}}, 7}}, {"nextLink", next}}));
+  transport_->Expect("GET", "skipToken=p2",
+                     JsonResponse(200, {{"value", {{{"name", "b"}}}}}));
+  RequestOptions opts;
+  opts.query.emplace_back("$filter", "x eq 'y'");
+  std::vector<std::string> names;
+  absl::Status s = client().ListAll(absl::StrCat(kWs, "/computes"), kApi, opts,
+                                    [&](const nlohmann::json& item) {
+                                      names.push_back(item["name"]);
+                                      return true;
+                                    });
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_THAT(names, ElementsAre("a", "b"));  // the non-object 7 is skipped
+  ASSERT_EQ(transport_->requests().size(), 2u);
+  EXPECT_THAT(transport_->requests()[0].url, HasSubstr("filter"));
+  EXPECT_THAT(transport_->requests()[1].url,
+              ::testing::Not(HasSubstr("filter")));
+}
+
+TEST_F(ArmClientTest, ListAllStopsWhenTheVisitorSaysSoAndOnErrors) {
+  transport_->Expect(
+      "GET", "/computes",
+      JsonResponse(200, {{"value", {{{"name", "a"}}, {{"name", "b"}}}},
+                         {"nextLink", absl::StrCat(kEndpoint, "/more")}}));
+  int seen = 0;
+  ASSERT_TRUE(client()
+                  .ListAll(absl::StrCat(kWs, "/computes"), kApi, {},
+                           [&](const nlohmann::json&) { return ++seen < 1; })
+                  .ok());
+  EXPECT_EQ(seen, 1);
+  EXPECT_EQ(transport_->requests().size(), 1u);
+
+  transport_->Expect("GET", "/computes",
+                     ArmErrorResponse(403, "AuthorizationFailed", "no"));
+  absl::Status denied =
+      client().ListAll(absl::StrCat(kWs, "/computes"), kApi, {},
+                       [](const nlohmann::json&) { return true; });
+  EXPECT_FALSE(denied.ok());
+  EXPECT_THAT(denied.message(), HasSubstr("AuthorizationFailed"));
+}
+
 }  // namespace
 }  // namespace secureaml::azure
