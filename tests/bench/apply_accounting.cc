@@ -173,6 +173,46 @@ RequestsByKind ClassifyCounters(const nlohmann::json& by_method_and_type) {
   return k;
 }
 
+Excess RequestsBeyondBudget(const nlohmann::json& by_method_and_type,
+                            const RequestBudget& budget) {
+  std::map<std::string, int64_t> writes, reads;
+  int64_t polls = 0;
+  Excess e;
+  if (by_method_and_type.is_object()) {
+    for (auto it = by_method_and_type.begin(); it != by_method_and_type.end();
+         ++it) {
+      if (!it.value().is_number()) continue;
+      int64_t n = it.value().get<int64_t>();
+      RequestsByKind k = ClassifyCounters(nlohmann::json{{it.key(), n}});
+      std::string type = absl::AsciiStrToLower(
+          it.key().substr(std::min(it.key().size(), it.key().find(' ') + 1)));
+      if (k.writes) writes[type] += n;
+      if (k.reads) reads[type] += n;
+      polls += k.polls;
+      if (k.other) e.by_kind["other " + it.key()] += n;
+    }
+  }
+  auto allowed_writes = [&](const std::string& type) -> int64_t {
+    auto it = budget.writes_by_type.find(type);
+    return it == budget.writes_by_type.end() ? 0 : it->second;
+  };
+  for (const auto& [type, n] : writes) {
+    int64_t allowed = allowed_writes(type);
+    e.writes_allowed += allowed;
+    if (n > allowed) e.by_kind["writes " + type] = n - allowed;
+  }
+  for (const auto& [type, n] : reads) {
+    auto w = writes.find(type);
+    int64_t allowed =
+        std::min(allowed_writes(type), w == writes.end() ? 0 : w->second);
+    e.reads_allowed += allowed;
+    if (n > allowed) e.by_kind["reads " + type] = n - allowed;
+  }
+  if (polls > budget.polls) e.by_kind["polls"] = polls - budget.polls;
+  for (const auto& entry : e.by_kind) e.total += entry.second;
+  return e;
+}
+
 std::string OwnerOf(const std::string& arm_id,
                     const std::map<std::string, std::string>& id_by_address) {
   std::string best;

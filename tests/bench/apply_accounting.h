@@ -67,6 +67,25 @@ struct RequestsByKind {
 // Classifies /_emulator/counters' "by_method_and_type" object.
 RequestsByKind ClassifyCounters(const nlohmann::json& by_method_and_type);
 
+// What an apply may send: per lower-case resource type, one write per
+// operation the emulator ran (or resource it created synchronously), one
+// final read per write actually made; and the Retry-After-paced polls.
+struct RequestBudget {
+  std::map<std::string, int64_t> writes_by_type;
+  int64_t polls = 0;
+};
+struct Excess {
+  int64_t total = 0;
+  // "writes <type>", "reads <type>", "polls", "other <key>" -> requests
+  // beyond the budget.
+  std::map<std::string, int64_t> by_kind;
+  int64_t writes_allowed = 0, reads_allowed = 0;
+};
+// Compares /_emulator/counters' "by_method_and_type" with the budget. Token
+// and metadata requests are not ARM requests and are not counted.
+Excess RequestsBeyondBudget(const nlohmann::json& by_method_and_type,
+                            const RequestBudget& budget);
+
 // The Terraform address owning an ARM id: the address whose state id is the
 // longest case-insensitive prefix of `arm_id` ending at a path boundary.
 // Empty when none matches.

@@ -94,6 +94,35 @@ TEST(ClassifyCounters, SplitsWritesPollsReadsAndAuth) {
   EXPECT_EQ(k.Arm(), 15);
 }
 
+TEST(RequestsBeyondBudget, OneWriteOneFinalReadAndPacedPollsPerOperation) {
+  RequestBudget budget;
+  budget.writes_by_type = {{"microsoft.network/privatednszones", 2},
+                           {"microsoft.network/networkinterfaces", 1}};
+  budget.polls = 5;
+  nlohmann::json exact = nlohmann::json::parse(R"({
+    "PUT Microsoft.Network/privateDnsZones": 2,
+    "GET Microsoft.Network/privateDnsZones": 2,
+    "GET operation-poll": 5, "POST token": 3})");
+  Excess none = RequestsBeyondBudget(exact, budget);
+  EXPECT_EQ(none.total, 0);
+  EXPECT_EQ(none.writes_allowed, 2);
+  EXPECT_EQ(none.reads_allowed, 2);
+
+  Excess e = RequestsBeyondBudget(nlohmann::json::parse(R"({
+    "PUT Microsoft.Network/privateDnsZones": 3,
+    "GET Microsoft.Network/privateDnsZones": 4,
+    "GET Microsoft.KeyVault/vaults": 1,
+    "GET operation-poll": 6, "GET unknown": 1})"),
+                                  budget);
+  EXPECT_EQ(e.by_kind["writes microsoft.network/privatednszones"], 1);
+  // Reads allowed: one per write the budget allows (2), not per write made.
+  EXPECT_EQ(e.by_kind["reads microsoft.network/privatednszones"], 2);
+  EXPECT_EQ(e.by_kind["reads microsoft.keyvault/vaults"], 1);
+  EXPECT_EQ(e.by_kind["polls"], 1);
+  EXPECT_EQ(e.by_kind["other GET unknown"], 1);
+  EXPECT_EQ(e.total, 6);
+}
+
 TEST(OwnerOf, LongestPrefixAtAPathBoundary) {
   std::map<std::string, std::string> ids = {
       {"zone",
