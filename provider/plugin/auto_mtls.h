@@ -39,7 +39,7 @@ struct CertificateOptions {
 struct SelfSignedCertificate {
   std::string cert_pem;
   std::string cert_der;
-  std::string key_pem;  // PKCS#8 "PRIVATE KEY"
+  std::string key_pem;  // RFC 5915 "EC PRIVATE KEY"
 };
 
 // ECDSA key, SHA-256/384/512 signature matching the curve, SAN DNS:localhost,

@@ -110,6 +110,27 @@ TEST(AutoMtlsTest, PemAndDerAgreeAndKeyMatches) {
   EVP_PKEY_free(key);
 }
 
+// The private key PEM is encoded by hand (RFC 5915); gRPC's TLS stack must
+// read it back as the key of the certificate for every curve, including
+// P-521 whose encoding needs long-form DER lengths.
+TEST(AutoMtlsTest, PrivateKeyPemMatchesTheCertificateOnEveryCurve) {
+  for (KeyCurve curve : {KeyCurve::kP256, KeyCurve::kP384, KeyCurve::kP521}) {
+    CertificateOptions opts;
+    opts.curve = curve;
+    auto cert = GenerateSelfSignedCertificate(opts);
+    ASSERT_TRUE(cert.ok()) << cert.status();
+    EXPECT_EQ(cert->key_pem.rfind("-----BEGIN EC PRIVATE KEY-----\n", 0), 0u);
+    BIO* bio = BIO_new_mem_buf(cert->key_pem.data(),
+                               static_cast<int>(cert->key_pem.size()));
+    EVP_PKEY* key = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
+    BIO_free(bio);
+    ASSERT_NE(key, nullptr) << cert->key_pem;
+    X509Ptr x = ParseDer(cert->cert_der);
+    EXPECT_EQ(X509_check_private_key(x.get(), key), 1);
+    EVP_PKEY_free(key);
+  }
+}
+
 TEST(AutoMtlsTest, EachCallMakesAFreshKeyAndSerial) {
   auto a = GenerateSelfSignedCertificate({});
   auto b = GenerateSelfSignedCertificate({});
