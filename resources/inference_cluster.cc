@@ -248,6 +248,11 @@ Value SameRange(const Value& prior, const std::string& remote) {
   return PreferPriorCasing(prior, remote);
 }
 
+Value KeepKnownWhenAbsent(const Value& prior, const std::string& remote) {
+  if (remote.empty() && prior.IsKnown()) return prior;
+  return OptionalId(prior, remote);
+}
+
 const Value& AttrOf(const Value& obj, std::string_view name) {
   static const Value* null_value = new Value();
   return obj.IsKnown() ? obj.GetAttr(name) : *null_value;
@@ -507,10 +512,12 @@ Value StateFromJson(const nlohmann::json& body, const Value& prior,
       is_attached
           ? OptionalId(prior.GetAttr("kubernetes_cluster_id"), resource_id)
           : Value::Null(Type::String());
+  // Server-managed and informational: an answer without them (an update's
+  // response, say) keeps what was known.
   a["underlying_cluster_id"] =
-      OptionalId(prior.GetAttr("underlying_cluster_id"), resource_id);
-  a["cluster_fqdn"] = OptionalString(prior.GetAttr("cluster_fqdn"),
-                                     JsonString(inner, {"clusterFqdn"}));
+      KeepKnownWhenAbsent(prior.GetAttr("underlying_cluster_id"), resource_id);
+  a["cluster_fqdn"] = KeepKnownWhenAbsent(prior.GetAttr("cluster_fqdn"),
+                                          JsonString(inner, {"clusterFqdn"}));
 
   const Type& create_type = types.at("create");
   const Value& prior_create = prior.GetAttr("create");
