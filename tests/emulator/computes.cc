@@ -259,10 +259,9 @@ class Computes : public ResourceType {
                          absl::StrCat("properties.", k));
         }
       }
-      for (const char* k :
-           {"vmSize", "vmPriority", "subnet", "enableNodePublicIp",
-            "isolatedNetwork", "osType", "agentVmSize", "agentCount",
-            "clusterPurpose", "loadBalancerType"}) {
+      for (const char* k : {"vmSize", "vmPriority", "subnet",
+                            "enableNodePublicIp", "isolatedNetwork", "osType",
+                            "agentVmSize", "agentCount", "clusterPurpose"}) {
         if (changed(inner, old["properties"], k)) {
           return Invalid(absl::StrCat("Property '", k,
                                       "' cannot be updated after the compute "
@@ -314,6 +313,14 @@ class Computes : public ResourceType {
     if (existing != nullptr) {
       // Same settings again: an in-place no-op update, answered at once.
       body["properties"]["provisioningState"] = "Succeeded";
+      // Server-managed: the cluster Azure ML created for an AKS compute.
+      const json& was = existing->body["properties"];
+      if (!outer.contains("resourceId") && was.contains("resourceId")) {
+        body["properties"]["resourceId"] = was["resourceId"];
+        if (was["properties"].contains("clusterFqdn"))
+          body["properties"]["properties"]["clusterFqdn"] =
+              was["properties"]["clusterFqdn"];
+      }
       if (ctype == "ComputeInstance") {
         body["properties"]["properties"]["state"] =
             existing->body["properties"]["properties"].value("state",
@@ -403,6 +410,10 @@ class Computes : public ResourceType {
     std::string location = r->body["location"].get<std::string>();
     std::string ctype = r->body["properties"]["computeType"].get<std::string>();
     double secs = *action == "Detach" ? 0 : s.Duration(Type(), ctype, "delete");
+    const json& underlying = r->body["properties"]["resourceId"];
+    if (*action == "Delete" && ctype == "AKS" && underlying.is_string()) {
+      delete_underlying_[ArmService::Lower(r->id)] = underlying;
+    }
     Operation& op = s.StartOperation(c, *r, "delete", secs);
     HttpResponse resp = ArmService::Empty(202);
     resp.SetHeader(
@@ -457,6 +468,11 @@ class Computes : public ResourceType {
     json& props = r.body["properties"];
     if (op.kind == "delete") {
       if (op.failed) props["provisioningState"] = "Failed";
+      auto it = delete_underlying_.find(ArmService::Lower(r.id));
+      if (it != delete_underlying_.end()) {
+        if (!op.failed) s.Erase(it->second);
+        delete_underlying_.erase(it);
+      }
       return;
     }
     if (op.kind == "action") {
@@ -478,12 +494,56 @@ class Computes : public ResourceType {
       return;
     }
     props["provisioningState"] = "Succeeded";
+    if (props["computeType"] == "AKS" && !props.contains("resourceId")) {
+      CreateAksCluster(s, r);
+    }
     if (props["computeType"] == "ComputeInstance")
       props["properties"]["state"] = "Running";
   }
 
  private:
+  // Azure ML creates the AKS cluster of a non-attached AKS compute in the
+  // workspace's resource group and reports it as resourceId.
+  static void CreateAksCluster(ArmService& s, Resource& compute) {
+    json& props = compute.body["properties"];
+    const json& inner = props["properties"];
+    std::string name = absl::StrCat(compute.body.value("name", "aks"),
+                                    s.NewGuid().substr(0, 6));
+    std::string rg = compute.id.substr(0, compute.id.find("/providers/"));
+    Resource aks;
+    aks.id = absl::StrCat(rg,
+                          "/providers/Microsoft.ContainerService/"
+                          "managedClusters/",
+                          name);
+    aks.type = "Microsoft.ContainerService/managedClusters";
+    std::string fqdn =
+        absl::StrCat(name, ".hcp.", compute.body["location"].get<std::string>(),
+                     ".azmk8s.io");
+    json net = inner.value("aksNetworkingConfiguration", json::object());
+    aks.body = {
+        {"id", aks.id},
+        {"name", name},
+        {"type", aks.type},
+        {"location", compute.body["location"]},
+        {"properties",
+         {{"provisioningState", "Succeeded"},
+          {"fqdn", fqdn},
+          {"agentPoolProfiles",
+           {{{"name", "agentpool"},
+             {"count", inner.value("agentCount", 3)},
+             {"vmSize", inner.value("agentVmSize", "Standard_D3_v2")},
+             {"vnetSubnetID", net.value("subnetId", "")}}}},
+          {"networkProfile",
+           {{"serviceCidr", net.value("serviceCidr", "10.0.0.0/16")},
+            {"dnsServiceIP", net.value("dnsServiceIP", "10.0.0.10")}}}}}};
+    props["resourceId"] = aks.id;
+    s.Upsert(std::move(aks));
+    props["properties"]["clusterFqdn"] = fqdn;
+  }
+
   std::map<std::string, std::string> pending_state_;
+  // Compute -> AKS cluster to delete with it (underlyingResourceAction=Delete).
+  std::map<std::string, std::string> delete_underlying_;
 };
 
 }  // namespace
