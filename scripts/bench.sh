@@ -34,7 +34,7 @@ if [ -z "${BENCH_NO_BUILD:-}" ]; then
     # (maybe-uninitialized) must not stop a benchmark build.
     cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
       "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" -DSECUREAML_WERROR=OFF \
-      -DSECUREAML_BUILD_BENCHMARKS=ON -DSECUREAML_BUILD_TESTS=OFF \
+      -DSECUREAML_BUILD_BENCHMARKS=ON \
       > "$out/cmake.log" 2>&1 || { tail -30 "$out/cmake.log"; exit 1; }
   fi
   cmake --build "$build" --target bench -j "$(nproc)" > "$out/build.log" 2>&1 ||
@@ -78,6 +78,9 @@ fi
 # gbench NAME BINARY PATTERN=FIGURE:TARGET_MS ...
 gbench() {
   local name=$1 bin=$2; shift 2
+  if ! command -v node >/dev/null 2>&1; then
+    row "$name" "" "" error "node is needed to read Google Benchmark's JSON"; return
+  fi
   if ! run "$name" "$bin" --benchmark_format=json --benchmark_out="$out/$name.json" \
       --benchmark_out_format=json; then
     row "$name" "" "" error "benchmark failed"; return
@@ -143,9 +146,9 @@ fi
 echo
 awk -F'\t' '
   function fmt(v, u) { return v == "" ? "-" : (u == "" ? v : v " " u) }
-  BEGIN { bad = 0; printf "| %-62s | %-14s | %-24s | %-16s |\n", "figure", "measured", "target", "status";
+  BEGIN { bad = 0; printf "| %-62s | %-14s | %-30s | %-16s |\n", "figure", "measured", "target", "status";
           printf "|%s|%s|%s|%s|\n", "----------------------------------------------------------------",
-                 "----------------", "--------------------------", "------------------" }
+                 "----------------", "--------------------------------", "------------------" }
   {
     fig = $1; v = $2; u = $3; op = $4; t = $5
     if (op == "error") { st = "ERROR: " t; tgt = "-"; bad = 1 }
@@ -157,7 +160,7 @@ awk -F'\t' '
       else if (y != 0 && ((op == "<=" && x <= y * 1.2) || (op == ">=" && x * 1.2 >= y))) st = "missed (<20%)"
       else { st = "FAILED"; bad = 1 }
     }
-    printf "| %-62s | %-14s | %-24s | %-16s |\n", fig, fmt(v, u), tgt, st
+    printf "| %-62s | %-14s | %-30s | %-16s |\n", fig, fmt(v, u), tgt, st
   }
   END { exit bad }' "$rows" | tee "$out/table.md"
 status=${PIPESTATUS[0]}

@@ -75,7 +75,7 @@ constexpr char kWorkspaceType[] = "secureaml_workspace";
 
 void Row(const std::string& figure, double value, const std::string& unit,
          const std::string& op, const std::string& target) {
-  std::printf("@bench\t%s\t%.6g\t%s\t%s\t%s\n", figure.c_str(), value,
+  std::printf("@bench\t%s\t%.4g\t%s\t%s\t%s\n", figure.c_str(), value,
               unit.c_str(), op.c_str(), target.c_str());
   std::fflush(stdout);
 }
@@ -710,7 +710,7 @@ int RunApply(const Args& args) {
   } else {
     Row(label + ": overshoot over critical path", overshoot, "%", "<=", "5");
   }
-  Row(label + ": ARM writes/polls/reads",
+  Row(label + ": ARM requests (writes/polls/reads)",
       static_cast<double>(k.writes + k.polls + k.reads), "", "info",
       absl::StrCat(k.writes, "/", k.polls, "/", k.reads, " vs budget ",
                    excess.writes_allowed, "/", budget.polls, "/",
