@@ -4,6 +4,7 @@
 // which owns everything about process start-up and shutdown.
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 
 #include "provider/common/logging.h"
 #include "provider/core/provider_server.h"
@@ -16,22 +17,35 @@
 namespace secureaml {
 namespace {
 
+// What Terraform talks to: the core with every schema built (Terraform may
+// skip GetProviderSchema under get_provider_schema_optional, so the schemas
+// must exist before the first RPC) behind the tfplugin5/6 adapters.
+struct Provider {
+  Provider()
+      : server(resources::NewProvider()), core(server), v5(core), v6(core) {}
+
+  core::ProviderServer server;
+  protocol::CoreServerFor<core::ProviderServer> core;
+  protocol::ProviderV5 v5;
+  protocol::ProviderV6 v6;
+};
+
 int Main(int argc, char** argv) {
   // Before the core is built, so its records honour TF_LOG too.
   log::InitFromEnvironment();
 
-  // Built eagerly: with get_provider_schema_optional Terraform may skip
-  // GetProviderSchema, so the schema must exist before the first RPC.
-  core::ProviderServer server(resources::NewProvider());
-  protocol::CoreServerFor<core::ProviderServer> core(server);
-  protocol::ProviderV5 v5(core);
-  protocol::ProviderV6 v6(core);
-
+  // Built by Serve once the magic cookie checks out, while the AutoMTLS key
+  // is generated on other threads.
+  std::unique_ptr<Provider> provider;
   plugin::ServeConfig config;
-  config.provider_v5 = &v5;
-  config.provider_v6 = &v6;
+  config.build_services = [&provider] {
+    provider = std::make_unique<Provider>();
+    return plugin::ProviderServices{&provider->v5, &provider->v6};
+  };
   // The host is done with us: cancel whatever is still waiting on Azure.
-  config.on_shutdown = [&server] { server.Stop(); };
+  config.on_shutdown = [&provider] {
+    if (provider != nullptr) provider->server.Stop();
+  };
   int rc = plugin::Serve(config, argc, argv);
   // Leave at once, as go-plugin servers do with os.Exit: the host gives us
   // 2 s after Shutdown before SIGKILL, and running the destructors of gRPC's

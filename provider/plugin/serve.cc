@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <future>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -83,11 +84,32 @@ Options ParseArgs(int argc, char** argv) {
   return opts;
 }
 
-std::vector<int> SupportedVersions(const ServeConfig& config) {
+std::vector<int> SupportedVersions(const ProviderServices& services) {
   std::vector<int> v;
-  if (config.provider_v5 != nullptr) v.push_back(5);
-  if (config.provider_v6 != nullptr) v.push_back(6);
+  if (services.v5 != nullptr) v.push_back(5);
+  if (services.v6 != nullptr) v.push_back(6);
   return v;
+}
+
+// go-plugin AutoMTLS material, made off the main thread: with OpenSSL 3.0 the
+// key, the certificate and the first certificate parse cost several
+// milliseconds of one-time set-up, which is most of the plugin's start-up.
+struct TlsMaterial {
+  // The host's certificate checked on one thread (the parse also prepares
+  // OpenSSL's decoders, which gRPC's TLS set-up needs next) ...
+  std::future<absl::StatusOr<std::string>> client_cert_der;
+  // ... while ours is made on another.
+  std::future<absl::StatusOr<SelfSignedCertificate>> server_cert;
+};
+
+TlsMaterial StartTlsMaterial(const std::string& client_cert_pem) {
+  TlsMaterial m;
+  m.client_cert_der = std::async(std::launch::async, [&client_cert_pem] {
+    return PemCertificateToDer(client_cert_pem);
+  });
+  m.server_cert = std::async(std::launch::async,
+                             [] { return GenerateSelfSignedCertificate({}); });
+  return m;
 }
 
 // Stops serving on SIGTERM (and SIGINT in debug mode). The signals are
@@ -126,19 +148,10 @@ int Serve(const ServeConfig& config, int argc, char** argv) {
     return 1;
   }
 
-  const std::vector<int> supported = SupportedVersions(config);
-  if (supported.empty()) return Fail("no provider service configured");
-
-  // Which version to announce. In debug mode there is no host offer; serve
-  // the newest unless forced (Terraform >= 0.15 reads ProtocolVersion).
-  absl::StatusOr<int> version =
-      NegotiateProtocol(opts.debug ? "5,6" : Env("PLUGIN_PROTOCOL_VERSIONS"),
-                        Env("SECUREAML_FORCE_PROTOCOL"), supported);
-  if (!version.ok()) return Fail(version.status().message());
-
   // Ctrl-C reaches the whole process group; Terraform handles it by calling
   // StopProvider and later Shutdown, so a managed plugin must survive it.
-  // In debug mode the user owns the terminal and Ctrl-C means "stop".
+  // In debug mode the user owns the terminal and Ctrl-C means "stop". Set
+  // before any thread starts, so every thread inherits the blocked mask.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
@@ -154,21 +167,20 @@ int Serve(const ServeConfig& config, int argc, char** argv) {
   // never a plaintext fallback then, since the host would dial TLS anyway.
   const std::string client_cert_pem = Env("PLUGIN_CLIENT_CERT");
   const bool use_tls = !opts.debug && !client_cert_pem.empty();
-  std::shared_ptr<grpc::ServerCredentials> creds =
-      grpc::InsecureServerCredentials();
-  std::string cert_der;
-  if (use_tls) {
-    if (absl::StatusOr<std::string> der = PemCertificateToDer(client_cert_pem);
-        !der.ok()) {
-      return Fail(absl::StrCat("PLUGIN_CLIENT_CERT is not a PEM certificate: ",
-                               der.status().message()));
-    }
-    absl::StatusOr<SelfSignedCertificate> cert =
-        GenerateSelfSignedCertificate({});
-    if (!cert.ok()) return Fail(cert.status().message());
-    cert_der = cert->cert_der;
-    creds = MakeServerCredentials(*cert, client_cert_pem);
-  }
+  TlsMaterial tls;
+  if (use_tls) tls = StartTlsMaterial(client_cert_pem);
+
+  ProviderServices services{config.provider_v5, config.provider_v6};
+  if (config.build_services) services = config.build_services();
+  const std::vector<int> supported = SupportedVersions(services);
+  if (supported.empty()) return Fail("no provider service configured");
+
+  // Which version to announce. In debug mode there is no host offer; serve
+  // the newest unless forced (Terraform >= 0.15 reads ProtocolVersion).
+  absl::StatusOr<int> version =
+      NegotiateProtocol(opts.debug ? "5,6" : Env("PLUGIN_PROTOCOL_VERSIONS"),
+                        Env("SECUREAML_FORCE_PROTOCOL"), supported);
+  if (!version.ok()) return Fail(version.status().message());
 
   absl::StatusOr<std::unique_ptr<SocketDir>> socket_dir = MakeSocketDir();
   if (!socket_dir.ok()) return Fail(socket_dir.status().message());
@@ -191,18 +203,29 @@ int Serve(const ServeConfig& config, int argc, char** argv) {
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
-  int selected_port = 0;
-  builder.AddListeningPort(listen_uri, creds, &selected_port);
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   builder.SetMaxSendMessageSize(kMaxMessageBytes);
-  if (config.provider_v5 != nullptr) {
-    builder.RegisterService(config.provider_v5);
-  }
-  if (config.provider_v6 != nullptr) {
-    builder.RegisterService(config.provider_v6);
-  }
+  if (services.v5 != nullptr) builder.RegisterService(services.v5);
+  if (services.v6 != nullptr) builder.RegisterService(services.v6);
   builder.RegisterService(&controller);
   builder.RegisterService(&stdio);
+
+  std::shared_ptr<grpc::ServerCredentials> creds =
+      grpc::InsecureServerCredentials();
+  std::string cert_der;
+  if (use_tls) {
+    if (absl::StatusOr<std::string> der = tls.client_cert_der.get();
+        !der.ok()) {
+      return Fail(absl::StrCat("PLUGIN_CLIENT_CERT is not a PEM certificate: ",
+                               der.status().message()));
+    }
+    absl::StatusOr<SelfSignedCertificate> cert = tls.server_cert.get();
+    if (!cert.ok()) return Fail(cert.status().message());
+    cert_der = cert->cert_der;
+    creds = MakeServerCredentials(*cert, client_cert_pem);
+  }
+  int selected_port = 0;
+  builder.AddListeningPort(listen_uri, creds, &selected_port);
 
   // The socket is created inside BuildAndStart; a 077 umask makes it 0600
   // from the first instant instead of chmod-ing it afterwards.

@@ -26,11 +26,23 @@
 
 namespace secureaml::plugin {
 
+// The tfplugin5.Provider and tfplugin6.Provider services; either may be
+// null, and the versions offered follow. Not owned; must outlive Serve().
+struct ProviderServices {
+  grpc::Service* v5 = nullptr;
+  grpc::Service* v6 = nullptr;
+};
+
 struct ServeConfig {
-  // The tfplugin5.Provider and tfplugin6.Provider services; either may be
-  // null, and the versions offered follow. Not owned; must outlive Serve().
+  // The services, when they are built before Serve is called.
   grpc::Service* provider_v5 = nullptr;
   grpc::Service* provider_v6 = nullptr;
+
+  // Or: builds them, replacing provider_v5/provider_v6. Serve calls it once
+  // the magic cookie checks out, while other threads make the AutoMTLS key
+  // and certificate, so building the provider overlaps with the TLS set-up
+  // instead of delaying the handshake by its whole length.
+  std::function<ProviderServices()> build_services;
 
   // Printed in the --debug reattach line.
   std::string provider_address = "registry.terraform.io/secureaml/secureaml";
