@@ -119,6 +119,7 @@ const vars = {
   application_insights_id: lz.application_insights_id,
   aks_cluster_id: lz.aks_cluster_id,
   data_scientist_object_id: lz.principals.data_scientist.object_id,
+  tenant_id: lz.tenant_id,
 };
 process.stdout.write(JSON.stringify(vars, null, 2));
 ' "$work/landing-zone.json" > examples/secure-platform/quickstart.auto.tfvars.json

@@ -189,6 +189,9 @@ module "secure_aml" {
   container_registry_id     = azurerm_container_registry.ml.id
   application_insights_id   = azurerm_application_insights.ml.id
   data_scientist_object_ids = var.data_scientist_object_ids
+  tenant_id                 = data.azurerm_client_config.current.tenant_id
+  aks_cluster_id            = azurerm_kubernetes_cluster.scoring.id
+  compute_instance_users    = var.compute_instance_users
   tags                      = var.tags
 
   depends_on = [

@@ -26,6 +26,12 @@ variable "data_scientist_object_ids" {
   default     = []
 }
 
+variable "compute_instance_users" {
+  description = "Personal compute instances: instance name => Entra object ID of its user."
+  type        = map(string)
+  default     = {}
+}
+
 variable "tags" {
   description = "Tags for every taggable resource."
   type        = map(string)

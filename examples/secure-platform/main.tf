@@ -32,6 +32,11 @@ module "secure_aml" {
   container_registry_id     = var.container_registry_id
   application_insights_id   = var.application_insights_id
   data_scientist_object_ids = [var.data_scientist_object_id]
+  tenant_id                 = var.tenant_id
+  aks_cluster_id            = var.aks_cluster_id
+  compute_instance_users = {
+    "${var.workspace_name}-ds1" = var.data_scientist_object_id
+  }
   tags = merge({
     environment = "secure-ml"
     owner       = "platform-team"

@@ -18,3 +18,15 @@ output "nsg_rule_names" {
 output "firewall_fqdns" {
   value = module.secure_aml.firewall_fqdns
 }
+
+output "training_cluster_id" {
+  value = module.secure_aml.training_cluster_id
+}
+
+output "compute_instance_ids" {
+  value = module.secure_aml.compute_instance_ids
+}
+
+output "inference_cluster_fqdn" {
+  value = module.secure_aml.inference_cluster_fqdn
+}

@@ -49,9 +49,14 @@ variable "application_insights_id" {
 }
 
 variable "aks_cluster_id" {
-  description = "Private AKS cluster for inference (used once the inference cluster resource lands)."
+  description = "Private AKS cluster to attach for inference; null for none."
   type        = string
-  default     = ""
+  default     = null
+}
+
+variable "tenant_id" {
+  description = "Entra tenant of the data scientist."
+  type        = string
 }
 
 variable "data_scientist_object_id" {

@@ -7,10 +7,10 @@
 // infrastructure through azurerm resources and use the placeholder
 // subscription 00000000-.... azurerm cannot be installed offline, so this
 // harness
-//   * drops top-level blocks of other providers (azurerm_*), after checking
-//     that nothing of ours depends on an attribute other than their id;
-//   * replaces references to their ids with the landing zone's IDs
-//     (references.json), failing on any reference it has no mapping for;
+//   * drops top-level blocks of other providers (azurerm_*, azuread_*);
+//   * replaces references to their attributes with the landing zone's
+//     values (references.json), failing on any reference it has no mapping
+//     for;
 //   * pulls in, from the other example folders, the definitions of
 //     secureaml resources a snippet references but does not define (the
 //     workspace a datastore belongs to, say), transitively;
@@ -62,6 +62,9 @@ function readBlocks(dir) {
 }
 
 const ours = t => t.startsWith("secureaml_");
+// References to the other providers' resources and data sources.
+const foreignRef = /\b(data\.)?((?:azurerm|azuread|azapi)_[a-z0-9_]+)\.([a-z0-9_-]+)(\.[a-z_]+)?/g;
+const lookup = (obj, dotted) => dotted.split(".").reduce((o, k) => (o == null ? undefined : o[k]), obj);
 const address = b => (b.kind === "data" ? `data.${b.type}.${b.name}` : `${b.type}.${b.name}`);
 
 // Every secureaml resource and data source any example defines, by address.
@@ -104,18 +107,15 @@ for (let i = 0; i < kept.length; i++) {
 
 let body = kept.filter(b => b.kind !== "output" || ![...foreign].some(a => b.text.includes(a)))
                .map(b => b.text).join("\n\n");
-// Foreign resources' IDs become the landing zone's; anything else of
-// theirs cannot be stood in for, so it is an error in the example.
-for (const m of body.matchAll(/\b(data\.)?(azurerm_[a-z0-9_]+)\.([a-z0-9_-]+)(\.[a-z_]+)?/g)) {
-  const key = `${m[1] || ""}${m[2]}.${m[3]}${m[4] || ""}`;
-  if (!(key in references)) {
-    throw new Error(`${folder}: no landing-zone stand-in for ${key}; add it to tests/examples/references.json`);
+// Foreign attributes become the landing zone's values; anything without a
+// stand-in is an error in the example (or a missing mapping).
+body = body.replace(foreignRef, (all) => {
+  if (!(all in references)) {
+    throw new Error(`${folder}: no landing-zone stand-in for ${all}; add it to tests/examples/references.json`);
   }
-}
-body = body.replace(/\b(data\.)?(azurerm_[a-z0-9_]+)\.([a-z0-9_-]+)(\.[a-z_]+)?/g, (all) => {
-  const lzKey = references[all];
-  if (!(lzKey in landingZone)) throw new Error(`landing zone has no ${lzKey}`);
-  return JSON.stringify(landingZone[lzKey]);
+  const value = lookup(landingZone, references[all]);
+  if (typeof value !== "string") throw new Error(`landing zone has no ${references[all]}`);
+  return JSON.stringify(value);
 });
 body = body.replaceAll("00000000-0000-0000-0000-000000000000", landingZone.subscription_id);
 

@@ -74,6 +74,19 @@ console.log(JSON.stringify({
     hbiWorkspace: true, provisioningState: "Succeeded",
     workspaceId: "5b1f7c2a-9d3e-4a8b-b6c4-1e2f3a4b5c6d"}}));' "$work/landing-zone.json")" >/dev/null
 
+# Snippets read the user's SSH key with file("~/.ssh/id_rsa.pub"): give
+# Terraform a home with a freshly generated one.
+export HOME="$work/home"
+mkdir -p "$HOME/.ssh"
+node -e '
+const crypto = require("crypto");
+const {publicKey} = crypto.generateKeyPairSync("rsa", {modulusLength: 2048});
+const jwk = publicKey.export({format: "jwk"});
+const field = b => { const n = Buffer.alloc(4); n.writeUInt32BE(b.length); return Buffer.concat([n, b]); };
+const mpint = b64 => { let b = Buffer.from(b64, "base64url"); if (b[0] & 0x80) b = Buffer.concat([Buffer.from([0]), b]); return field(b); };
+const blob = Buffer.concat([field(Buffer.from("ssh-rsa")), mpint(jwk.e), mpint(jwk.n)]);
+console.log(`ssh-rsa ${blob.toString("base64")} examples@plan`);' > "$HOME/.ssh/id_rsa.pub"
+
 failed=0
 total=0
 for dir in examples/resources/* examples/data-sources/*; do

@@ -1,8 +1,9 @@
 # A secure Azure ML workspace on an existing landing zone: walkthrough
 # sections 1-3 (private-link workspace with a customer-managed key, private
 # endpoints and DNS for the workspace and its dependencies, identity-based
-# studio access), 6 (custom roles and assignments) and 8 (DNS, NSG rules,
-# firewall allow-list).
+# studio access), 4 (training compute without public IPs in the VNet), 5
+# (AKS inference behind an internal load balancer), 6 (custom roles and
+# assignments) and 8 (DNS, NSG rules, firewall allow-list).
 
 locals {
   subscription_id   = split("/", var.vnet_id)[2]
@@ -121,4 +122,70 @@ resource "secureaml_role_assignment" "data_scientist" {
   principal_id       = each.value
   principal_type     = "User"
   description        = "Data scientist on ${var.name}"
+}
+
+# Section 4: a training cluster without public IPs in the training subnet.
+# It also builds environment images, which serverless builds cannot do
+# against a private registry. The NSG rules come first: nodes that cannot
+# reach Batch management fail to allocate.
+resource "secureaml_compute_cluster" "training" {
+  name         = var.image_build_compute_name
+  workspace_id = secureaml_workspace.this.id
+  location     = var.location
+  vm_size      = var.training_vm_size
+  subnet_id    = var.training_subnet_id
+
+  scale {
+    min_nodes                   = 0
+    max_nodes                   = var.training_max_nodes
+    idle_time_before_scale_down = "PT15M"
+  }
+
+  identity {
+    type = "SystemAssigned"
+  }
+
+  description = "Training and image builds for ${var.name}, VNet only."
+  tags        = var.tags
+  depends_on  = [secureaml_network_rules.compute]
+}
+
+# Section 4: one personal compute instance per data scientist, without a
+# public IP, stopped when idle and outside working hours.
+resource "secureaml_compute_instance" "personal" {
+  for_each     = var.compute_instance_users
+  name         = each.key
+  workspace_id = secureaml_workspace.this.id
+  location     = var.location
+  vm_size      = var.instance_vm_size
+  subnet_id    = var.training_subnet_id
+
+  assigned_user {
+    object_id = each.value
+    tenant_id = var.tenant_id
+  }
+
+  idle_shutdown_after = "PT60M"
+
+  schedules {
+    action          = "Stop"
+    cron_expression = "0 20 * * *"
+    time_zone       = "UTC"
+  }
+
+  tags       = var.tags
+  depends_on = [secureaml_network_rules.compute]
+}
+
+# Section 5: the private AKS cluster attached for inference. Scoring
+# endpoints get an internal load balancer in the scoring subnet.
+resource "secureaml_inference_cluster" "scoring" {
+  count                 = var.aks_cluster_id == null ? 0 : 1
+  name                  = "scoring"
+  workspace_id          = secureaml_workspace.this.id
+  kubernetes_cluster_id = var.aks_cluster_id
+  cluster_purpose       = "FastProd"
+  load_balancer_subnet  = element(split("/", var.scoring_subnet_id), length(split("/", var.scoring_subnet_id)) - 1)
+  description           = "Real-time scoring for ${var.name}, VNet only."
+  tags                  = var.tags
 }

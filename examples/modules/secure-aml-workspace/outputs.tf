@@ -42,3 +42,18 @@ output "workspace_principal_id" {
   description = "Object ID of the workspace's system-assigned identity, for role assignments the caller makes (Key Vault crypto, storage data reader)."
   value       = secureaml_workspace.this.identity_principal_id
 }
+
+output "training_cluster_id" {
+  description = "ARM ID of the training cluster."
+  value       = secureaml_compute_cluster.training.id
+}
+
+output "compute_instance_ids" {
+  description = "ARM IDs of the personal compute instances, by name."
+  value       = { for k, ci in secureaml_compute_instance.personal : k => ci.id }
+}
+
+output "inference_cluster_fqdn" {
+  description = "API server FQDN Azure ML uses for the attached AKS cluster (its private FQDN)."
+  value       = one(secureaml_inference_cluster.scoring[*].cluster_fqdn)
+}

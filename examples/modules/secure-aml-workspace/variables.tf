@@ -75,3 +75,38 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "tenant_id" {
+  description = "Entra tenant of the users compute instances are assigned to."
+  type        = string
+}
+
+variable "training_vm_size" {
+  description = "VM size of the training cluster's nodes."
+  type        = string
+  default     = "Standard_DS3_v2"
+}
+
+variable "training_max_nodes" {
+  description = "Most nodes the training cluster scales out to (it scales to zero when idle)."
+  type        = number
+  default     = 4
+}
+
+variable "instance_vm_size" {
+  description = "VM size of the personal compute instances."
+  type        = string
+  default     = "Standard_DS3_v2"
+}
+
+variable "compute_instance_users" {
+  description = "Personal compute instances to create: instance name => Entra object ID of its user."
+  type        = map(string)
+  default     = {}
+}
+
+variable "aks_cluster_id" {
+  description = "Existing (private) AKS cluster to attach for inference; null for none."
+  type        = string
+  default     = null
+}
