@@ -61,6 +61,7 @@ HttpResponse ArmService::HandleAdmin(HttpRequest& req, RequestContext& c) {
     }
     if (m == "DELETE") {
       config_.faults.clear();
+      identity_down_ = false;
       return Empty(204);
     }
     if (m == "POST") {

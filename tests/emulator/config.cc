@@ -56,6 +56,8 @@ const char* KindName(FaultKind k) {
       return "lro_failed";
     case FaultKind::kTokenDown:
       return "token_down";
+    case FaultKind::kTokenExpired:
+      return "token_expired";
   }
   return "?";
 }
@@ -72,6 +74,8 @@ const char* PhaseName(FaultPhase p) {
       return "get";
     case FaultPhase::kToken:
       return "token";
+    case FaultPhase::kFinalGet:
+      return "final_get";
   }
   return "?";
 }
@@ -97,6 +101,7 @@ json FaultRule::ToJson() const {
   }
   if (retry_after_seconds > 0) j["retry_after_seconds"] = retry_after_seconds;
   if (delay_ms > 0) j["delay_ms"] = delay_ms;
+  if (identity_down) j["identity_down"] = true;
   return j;
 }
 
@@ -135,6 +140,12 @@ absl::StatusOr<FaultRule> ParseFaultRule(const json& j) {
   SECUREAML_RETURN_IF_ERROR(
       integer("retry_after_seconds", &r.retry_after_seconds));
   SECUREAML_RETURN_IF_ERROR(integer("delay_ms", &r.delay_ms));
+  if (j.contains("identity_down")) {
+    if (!j["identity_down"].is_boolean()) {
+      return absl::InvalidArgumentError("'identity_down' must be a boolean");
+    }
+    r.identity_down = j["identity_down"].get<bool>();
+  }
   if (j.contains("probability")) {
     if (!j["probability"].is_number() || j["probability"].get<double>() < 0 ||
         j["probability"].get<double>() > 1) {
@@ -161,6 +172,8 @@ absl::StatusOr<FaultRule> ParseFaultRule(const json& j) {
     r.kind = FaultKind::kLroFailed;
   } else if (kind == "token_down" || kind == "token-down") {
     r.kind = FaultKind::kTokenDown;
+  } else if (kind == "token_expired" || kind == "token-expired") {
+    r.kind = FaultKind::kTokenExpired;
   } else {
     return absl::InvalidArgumentError(
         absl::StrCat("unknown fault kind '", kind, "'"));
@@ -171,8 +184,10 @@ absl::StatusOr<FaultRule> ParseFaultRule(const json& j) {
     r.phase = FaultPhase::kInitial;
   } else if (phase == "poll") {
     r.phase = FaultPhase::kPoll;
-  } else if (phase == "get" || phase == "final_get") {
+  } else if (phase == "get") {
     r.phase = FaultPhase::kGet;
+  } else if (phase == "final_get" || phase == "final-get") {
+    r.phase = FaultPhase::kFinalGet;
   } else if (phase == "token") {
     r.phase = FaultPhase::kToken;
   } else {
@@ -181,6 +196,15 @@ absl::StatusOr<FaultRule> ParseFaultRule(const json& j) {
   }
   if (r.kind == FaultKind::kTokenDown) r.phase = FaultPhase::kToken;
   if (r.kind == FaultKind::kLroFailed) r.phase = FaultPhase::kInitial;
+  if (r.identity_down && r.kind != FaultKind::kTokenExpired) {
+    return absl::InvalidArgumentError(
+        "'identity_down' applies to token_expired faults only");
+  }
+  if (r.kind == FaultKind::kTokenExpired && r.phase == FaultPhase::kToken) {
+    return absl::InvalidArgumentError(
+        "token_expired faults expire the token of an ARM request; use phase "
+        "'initial', 'poll', 'get' or 'any'");
+  }
   if (r.status < 100 || r.status > 599) {
     return absl::InvalidArgumentError("'status' must be an HTTP status");
   }

@@ -43,8 +43,26 @@ struct TokenBucketConfig {
   double refill_per_second = 0;
 };
 
-enum class FaultKind { kStatus, kDrop, kDelay, kLroFailed, kTokenDown };
-enum class FaultPhase { kAny, kInitial, kPoll, kGet, kToken };
+enum class FaultKind {
+  kStatus,
+  kDrop,
+  kDelay,
+  kLroFailed,
+  kTokenDown,
+  // The bearer token of the matching ARM request expires now: it and every
+  // later request carrying it get 401 ExpiredAuthenticationToken.
+  kTokenExpired,
+};
+enum class FaultPhase {
+  kAny,
+  kInitial,
+  kPoll,
+  kGet,
+  kToken,
+  // A GET/HEAD of a resource that exists and is visible, e.g. the GET that
+  // ends a create; not the absence check before it. `get` rules match too.
+  kFinalGet,
+};
 
 struct FaultRule {
   std::string id;
@@ -64,6 +82,10 @@ struct FaultRule {
   std::string message;
   int retry_after_seconds = 0;
   int delay_ms = 0;
+  // token_expired only: from the moment it fires the token endpoints answer
+  // 503 AADSTS90033 too (an identity outage mid-operation), until the faults
+  // are cleared.
+  bool identity_down = false;
 
   // Runtime state.
   int fired = 0;

@@ -1,6 +1,7 @@
 // Entra ID (v1/v2 token endpoint), managed identity (IMDS and App Service)
 // and the GitHub-Actions-style OIDC token service, plus access-token
 // validation for ARM routes.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -105,6 +106,10 @@ bool ArmService::ValidateAccessToken(absl::string_view token, Caller* caller,
     return false;
   }
   int64_t exp = p["exp"].get<int64_t>();
+  if (auto expired = expired_tokens_.find(std::string(token));
+      expired != expired_tokens_.end()) {
+    exp = std::min(exp, absl::ToUnixSeconds(expired->second));
+  }
   if (absl::ToUnixSeconds(now_) >= exp) {
     *code = "ExpiredAuthenticationToken";
     *message = absl::StrCat(

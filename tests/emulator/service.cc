@@ -600,6 +600,11 @@ HttpResponse ArmService::Dispatch(HttpRequest& req, RequestContext& c,
   }
   if (is_token) {
     *key = absl::StrCat(req.method, " token");
+    if (identity_down_) {
+      FaultRule outage;
+      outage.kind = FaultKind::kTokenDown;
+      return *ApplyFault(outage, true);
+    }
     if (const FaultRule* f = MatchFault(req, "", FaultPhase::kToken, false)) {
       if (f->kind == FaultKind::kDelay) {
         HttpResponse r =
@@ -700,8 +705,16 @@ const FaultRule* ArmService::MatchFault(const HttpRequest& req,
   for (FaultRule& f : config_.faults) {
     bool is_lro = f.kind == FaultKind::kLroFailed;
     if (is_lro != lro_only) continue;
+    // Token requests carry no bearer token to expire.
+    if (phase == FaultPhase::kToken && f.kind == FaultKind::kTokenExpired) {
+      continue;
+    }
     if (f.count >= 0 && f.fired >= f.count) continue;
-    if (f.phase != FaultPhase::kAny && f.phase != phase) continue;
+    bool get_matches_final =
+        f.phase == FaultPhase::kGet && phase == FaultPhase::kFinalGet;
+    if (f.phase != FaultPhase::kAny && f.phase != phase && !get_matches_final) {
+      continue;
+    }
     if (phase == FaultPhase::kToken && f.phase == FaultPhase::kAny &&
         !f.resource_type.empty()) {
       continue;
@@ -733,6 +746,7 @@ std::optional<HttpResponse> ArmService::ApplyFault(const FaultRule& f,
       return r;
     case FaultKind::kDelay:
     case FaultKind::kLroFailed:
+    case FaultKind::kTokenExpired:
       return std::nullopt;
     case FaultKind::kTokenDown:
     case FaultKind::kStatus:
@@ -1086,12 +1100,24 @@ HttpResponse ArmService::HandleArm(HttpRequest& req, RequestContext& c,
                         type_name.empty() ? p.type_key : type_name);
   }
 
+  if (phase == FaultPhase::kGet && !p.collection && !p.resource_id.empty() &&
+      Find(p.resource_id) != nullptr) {
+    phase = FaultPhase::kFinalGet;
+  }
   // Faults: before authentication, as a front door would fail.
   HttpResponse rate_headers;
   int delay_ms = 0;
   if (const FaultRule* f = MatchFault(req, type_name, phase, false)) {
     if (f->kind == FaultKind::kDelay) {
       delay_ms = f->delay_ms;
+    } else if (f->kind == FaultKind::kTokenExpired) {
+      // Authenticate below then answers as Azure does for an expired token.
+      std::string auth = req.Header("authorization");
+      if (absl::StartsWithIgnoreCase(auth, "Bearer ")) {
+        expired_tokens_.emplace(
+            std::string(absl::StripAsciiWhitespace(auth.substr(7))), now_);
+      }
+      if (f->identity_down) identity_down_ = true;
     } else if (auto r = ApplyFault(*f, false)) {
       return *r;
     }

@@ -284,6 +284,10 @@ class ArmService {
   std::map<std::string, Principal> principals_;  // key: lower-case object id
   std::map<std::string, std::unique_ptr<ResourceType>> types_;  // type key
   std::map<std::string, std::pair<double, absl::Time>> buckets_;
+  // Bearer tokens a token_expired fault expired, with the time it fired.
+  std::map<std::string, absl::Time> expired_tokens_;
+  // Set by a token_expired rule with identity_down; cleared with the faults.
+  bool identity_down_ = false;
   Counters counters_;
   std::string hmac_key_;
   std::string oidc_key_;

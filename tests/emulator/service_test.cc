@@ -434,6 +434,24 @@ TEST(Faults, StatusDropDelayAndCount) {
   EXPECT_EQ(f.Raw(MakeRequest("DELETE", "/_emulator/faults")).status, 204);
 }
 
+TEST(Faults, FinalGetSkipsTheAbsenceCheckBeforeACreate) {
+  ServiceFixture f(Durations(0, 0));
+  f.MakeRg("rg1");
+  ASSERT_EQ(f.Raw(MakeRequest("POST", "/_emulator/faults",
+                              R"({"kind":"status","status":500,
+                                  "phase":"final_get","count":1})"))
+                .status,
+            201);
+  std::string nsg = kNet + "/networkSecurityGroups/n?api-version=2024-07-01";
+  EXPECT_EQ(f.Call("GET", nsg).status, 404);  // absent: not a final GET
+  EXPECT_EQ(f.Call("PUT", nsg, {{"location", "eastus"}}).status, 201);
+  EXPECT_EQ(f.Call("GET", nsg).status, 500);  // exists: the final GET
+  EXPECT_EQ(f.Call("GET", nsg).status, 200);
+  auto rules = Body(f.Raw(MakeRequest("GET", "/_emulator/faults")));
+  EXPECT_EQ(rules["value"][0]["phase"], "final_get");
+  EXPECT_EQ(rules["value"][0]["fired"], 1);
+}
+
 TEST(Faults, LroEndsFailed) {
   ServiceFixture f(Durations(1, 1));
   SeedWorkspaceDeps(f);
@@ -547,6 +565,46 @@ TEST(Tokens, TokenEndpointDownFault) {
                     R"({"kind":"token_down","count":1})"));
   EXPECT_EQ(f.TokenFor(kDefaultClientId, kDefaultClientSecret), "");
   EXPECT_NE(f.TokenFor(kDefaultClientId, kDefaultClientSecret), "");
+}
+
+TEST(Tokens, TokenExpiredFaultExpiresTheTokenInUse) {
+  ServiceFixture f;
+  ASSERT_EQ(f.Raw(MakeRequest("POST", "/_emulator/faults",
+                              R"({"kind":"token_expired","phase":"get",
+                                  "count":1})"))
+                .status,
+            201);
+  std::string url =
+      absl::StrCat(kSub, "/resourceGroups/x?api-version=2025-04-01");
+  HttpResponse r = f.Call("GET", url);
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(Body(r)["error"]["code"], "ExpiredAuthenticationToken");
+  EXPECT_THAT(r.GetHeader("WWW-Authenticate"), HasSubstr("invalid_token"));
+  // The fault fired once, but the token stays expired, as a real one does.
+  EXPECT_EQ(f.Call("GET", url).status, 401);
+  f.token = f.TokenFor(kDefaultClientId, kDefaultClientSecret);
+  EXPECT_EQ(f.Call("GET", url).status, 404);
+  // identity_down: the expiry comes with an Entra ID outage, until cleared.
+  ASSERT_EQ(f.Raw(MakeRequest("POST", "/_emulator/faults",
+                              R"({"kind":"token_expired","phase":"get",
+                                  "count":1,"identity_down":true})"))
+                .status,
+            201);
+  EXPECT_NE(f.TokenFor(kDefaultClientId, kDefaultClientSecret), "");
+  EXPECT_EQ(f.Call("GET", url).status, 401);
+  EXPECT_EQ(f.TokenFor(kDefaultClientId, kDefaultClientSecret), "");
+  EXPECT_EQ(f.TokenFor(kDefaultClientId, kDefaultClientSecret), "");
+  EXPECT_EQ(f.Raw(MakeRequest("DELETE", "/_emulator/faults")).status, 204);
+  EXPECT_NE(f.TokenFor(kDefaultClientId, kDefaultClientSecret), "");
+  EXPECT_EQ(f.Raw(MakeRequest("POST", "/_emulator/faults",
+                              R"({"kind":"drop","identity_down":true})"))
+                .status,
+            400);
+  // Token requests carry no bearer token: the kind is refused for them.
+  EXPECT_EQ(f.Raw(MakeRequest("POST", "/_emulator/faults",
+                              R"({"kind":"token_expired","phase":"token"})"))
+                .status,
+            400);
 }
 
 // A certificate credential: RS256 assertion signed with a key whose
