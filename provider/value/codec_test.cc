@@ -532,6 +532,13 @@ TEST(MsgpackTest, MalformedInputNeverCrashes) {
       DecodeMsgpack(Bytes("a2 c3 28"), Type::String()).status().message(),
       HasSubstr("UTF-8"));
   EXPECT_FALSE(DecodeMsgpack(Bytes("a3 ed a0 80"), Type::String()).ok());
+  // An attribute name that is not UTF-8 must not reach the error's text or
+  // path (found by protocol_request_fuzz: the diagnostic then failed to
+  // serialize as a protobuf string).
+  auto bad_name = DecodeMsgpack(Bytes("81 a2 c3 28 c0"), RuleType());
+  EXPECT_THAT(bad_name.status().message(), HasSubstr("not valid UTF-8"));
+  EXPECT_EQ(bad_name.status().message().find('\xc3'), absl::string_view::npos);
+  EXPECT_EQ(GetDecodeErrorPath(bad_name.status()), AttributePath());
   // Dynamic with a bad type or wrong arity.
   EXPECT_FALSE(DecodeMsgpack(Bytes("92 a3 22 78 22 c0"), Type::Dynamic()).ok());
   EXPECT_FALSE(DecodeMsgpack(Bytes("91 c0"), Type::Dynamic()).ok());
