@@ -309,10 +309,10 @@ class Decoder {
                                 UnknownRefinements& out) {
     Decoder sub(payload);
     sub.path_ = path_;
-    size_t n;
+    size_t n = 0;
     SECUREAML_RETURN_IF_ERROR(sub.ReadMapLen(Type::Dynamic(), n));
     for (size_t i = 0; i < n; ++i) {
-      int64_t key;
+      int64_t key = 0;
       if (!sub.ReadInt(key)) {
         return Error("invalid unknown value refinements: non-integer key");
       }
@@ -435,7 +435,7 @@ class Decoder {
       Ext e;
       return ReadExt(e).ok();
     }
-    size_t n;
+    size_t n = 0;
     if ((b >= 0x90 && b <= 0x9f) || b == 0xdc || b == 0xdd) {
       if (!ReadArrayLen(Type::Dynamic(), n).ok()) return false;
       for (size_t i = 0; i < n; ++i) {
@@ -522,7 +522,7 @@ class Decoder {
       case Type::Kind::kList:
       case Type::Kind::kSet:
       case Type::Kind::kTuple: {
-        size_t n;
+        size_t n = 0;
         SECUREAML_RETURN_IF_ERROR(ReadArrayLen(type, n));
         const bool is_tuple = type.kind() == Type::Kind::kTuple;
         if (is_tuple && n != type.TupleElementTypes().size()) {
@@ -546,7 +546,7 @@ class Decoder {
         return ValueInternal::Sequence(type, std::move(elems));
       }
       case Type::Kind::kMap: {
-        size_t n;
+        size_t n = 0;
         SECUREAML_RETURN_IF_ERROR(ReadMapLen(type, n));
         std::map<std::string, Value> entries;
         for (size_t i = 0; i < n; ++i) {
@@ -566,7 +566,7 @@ class Decoder {
         return ValueInternal::Map(type, std::move(entries));
       }
       case Type::Kind::kObject: {
-        size_t n;
+        size_t n = 0;
         SECUREAML_RETURN_IF_ERROR(ReadMapLen(type, n));
         const auto& attr_types = type.AttributeTypes();
         std::map<std::string, Value> attrs;
@@ -609,7 +609,7 @@ class Decoder {
       }
       case Type::Kind::kDynamic: {
         // [type JSON (bin or str), value encoded for that type]
-        size_t n;
+        size_t n = 0;
         SECUREAML_RETURN_IF_ERROR(ReadArrayLen(type, n));
         if (n != 2) {
           return Error(
