@@ -532,21 +532,12 @@ void ComputeClusterResource::Update(const core::UpdateRequest& req,
     }
     body = r->body;
   }
-  bool put_needed = false;
-  for (const char* attr : {"tags", "description", "identity"}) {
-    if (prior.GetAttr(attr) != planned.GetAttr(attr)) put_needed = true;
-  }
-  if (put_needed) {
-    ComputePutResult r =
-        PutCompute(*az, req.ctx, id,
-                   compute_cluster_internal::PutBody(
-                       planned.WithAttr("id", Value::String(id))),
-                   "Failed to update compute cluster", resp.diagnostics);
-    if (!r.body || resp.diagnostics.HasError()) {
-      SettleFailedComputeUpdate(kKind, *az, req, id, type, resp);
-      return;
-    }
-    body = r.body;
+  if (!PutChangedCompute(kKind, *az, req, id,
+                         {"tags", "description", "identity"},
+                         compute_cluster_internal::PutBody(
+                             planned.WithAttr("id", Value::String(id))),
+                         type, body, resp)) {
+    return;
   }
   FinishComputeUpdate(kKind, *az, req, id, std::move(body), type, resp);
 }

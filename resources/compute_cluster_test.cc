@@ -397,6 +397,26 @@ TEST_F(ComputeClusterTest, ReadReportsDriftAndDeletion) {
   EXPECT_TRUE(Read(state).IsNull());
 }
 
+TEST_F(ComputeClusterTest, ReadOfAFailedClusterWarnsWithTheServiceError) {
+  Value state = Create(BaseConfig());
+  arm_->Mutate(kClusterId, [](nlohmann::json& b) {
+    b["properties"]["provisioningState"] = "Failed";
+    b["properties"]["provisioningErrors"] = {
+        {{"error",
+          {{"code", "QuotaExceeded"}, {"message", "No DSv2 cores left."}}}}};
+  });
+  core::ReadRequest req;
+  req.ctx = testing::Ctx(az_.get());
+  req.current_state = state;
+  core::ReadResponse resp;
+  resp.new_state = state;
+  cluster_.Read(req, resp);
+  EXPECT_FALSE(resp.diagnostics.HasError());
+  EXPECT_THAT(resp.diagnostics.ToString(), HasSubstr("QuotaExceeded"));
+  EXPECT_THAT(resp.diagnostics.ToString(), HasSubstr("-replace"));
+  EXPECT_EQ(resp.new_state, state);
+}
+
 TEST_F(ComputeClusterTest, ImportThenPlanHasNoChanges) {
   // ARM's spelling of the region, as an imported configuration would use.
   auto config = BaseConfig();

@@ -442,22 +442,13 @@ void ComputeInstanceResource::Update(const core::UpdateRequest& req,
       return;
     }
   }
-  bool put_needed = false;
-  for (const char* attr : {"tags", "description", "schedules"}) {
-    if (prior.GetAttr(attr) != planned.GetAttr(attr)) put_needed = true;
-  }
   std::optional<nlohmann::json> body;
-  if (put_needed) {
-    ComputePutResult r =
-        PutCompute(*az, req.ctx, id,
-                   compute_instance_internal::PutBody(
-                       planned.WithAttr("id", Value::String(id))),
-                   "Failed to update compute instance", resp.diagnostics);
-    if (!r.body || resp.diagnostics.HasError()) {
-      SettleFailedComputeUpdate(kKind, *az, req, id, type, resp);
-      return;
-    }
-    body = r.body;
+  if (!PutChangedCompute(kKind, *az, req, id,
+                         {"tags", "description", "schedules"},
+                         compute_instance_internal::PutBody(
+                             planned.WithAttr("id", Value::String(id))),
+                         type, body, resp)) {
+    return;
   }
   FinishComputeUpdate(kKind, *az, req, id, std::move(body), type, resp);
 }

@@ -413,10 +413,12 @@ void ReadCompute(const ComputeKind& kind, const core::ReadRequest& req,
   }
   if (EqualsIgnoreCase(JsonString(*body, {"properties", "provisioningState"}),
                        "Failed")) {
+    std::vector<std::pair<std::string, std::string>> errors =
+        ComputeErrors(*body);
     resp.diagnostics.AddWarning(
         absl::StrCat("The ", kind.noun, " failed to provision"),
-        absl::StrCat("Azure ML reports ", id, " as Failed:\n",
-                     DescribeErrors(ComputeErrors(*body)),
+        absl::StrCat("Azure ML reports ", id, " as Failed",
+                     errors.empty() ? "." : ":\n", DescribeErrors(errors),
                      "\n\nRun `terraform apply -replace=<address>` to create "
                      "it again."));
   }
@@ -441,6 +443,30 @@ void FinishComputeUpdate(const ComputeKind& kind, const AzureProviderData& az,
   }
   WarnComputeErrors(*body, kind.noun, id, resp.diagnostics);
   resp.new_state = kind.state_from_json(*body, with_id, type);
+}
+
+bool PutChangedCompute(const ComputeKind& kind, const AzureProviderData& az,
+                       const core::UpdateRequest& req, const std::string& id,
+                       std::initializer_list<const char*> attrs,
+                       const nlohmann::json& put_body, const tf::Type& type,
+                       std::optional<nlohmann::json>& body,
+                       core::UpdateResponse& resp) {
+  bool changed = false;
+  for (const char* attr : attrs) {
+    if (req.prior_state.GetAttr(attr) != req.planned_state.GetAttr(attr)) {
+      changed = true;
+    }
+  }
+  if (!changed) return true;
+  ComputePutResult r = PutCompute(az, req.ctx, id, put_body,
+                                  absl::StrCat("Failed to update ", kind.noun),
+                                  resp.diagnostics);
+  if (!r.body || resp.diagnostics.HasError()) {
+    SettleFailedComputeUpdate(kind, az, req, id, type, resp);
+    return false;
+  }
+  body = std::move(r.body);
+  return true;
 }
 
 void SettleFailedComputeUpdate(const ComputeKind& kind,

@@ -16,6 +16,7 @@
 #ifndef SECUREAML_RESOURCES_COMMON_COMPUTE_HELPERS_H_
 #define SECUREAML_RESOURCES_COMMON_COMPUTE_HELPERS_H_
 
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -137,6 +138,17 @@ void CreateCompute(const ComputeKind& kind, const core::CreateRequest& req,
 // compute -> warning suggesting a replacement.
 void ReadCompute(const ComputeKind& kind, const core::ReadRequest& req,
                  const tf::Type& type, core::ReadResponse& resp);
+
+// The in-place PUT of an Update (tags, description, ...): sends `put_body`
+// when any of `attrs` differs between the prior and planned state, and
+// stores Azure's answer in `body`. Returns false after a failure, with
+// `resp` settled as SettleFailedComputeUpdate does.
+bool PutChangedCompute(const ComputeKind& kind, const AzureProviderData& az,
+                       const core::UpdateRequest& req, const std::string& id,
+                       std::initializer_list<const char*> attrs,
+                       const nlohmann::json& put_body, const tf::Type& type,
+                       std::optional<nlohmann::json>& body,
+                       core::UpdateResponse& resp);
 
 // Ends an Update whose writes succeeded: the state from `body` (the last
 // write's answer), or from a GET when there is none.
