@@ -296,7 +296,14 @@ class Computes : public ResourceType {
     if (c.body.contains("identity") && c.body["identity"].is_object()) {
       json id = {{"type", c.body["identity"].value("type", "None")}};
       if (absl::StrContains(id["type"].get<std::string>(), "SystemAssigned")) {
-        id["principalId"] = s.NewGuid();
+        // An update keeps the system-assigned identity it already has.
+        const json* had =
+            existing != nullptr && existing->body.contains("identity") &&
+                    existing->body["identity"].is_object() &&
+                    existing->body["identity"].contains("principalId")
+                ? &existing->body["identity"]["principalId"]
+                : nullptr;
+        id["principalId"] = had != nullptr ? *had : json(s.NewGuid());
         id["tenantId"] = kTenantId;
       }
       if (c.body["identity"].contains("userAssignedIdentities")) {
@@ -438,6 +445,20 @@ class Computes : public ResourceType {
     }
     if (a == "listnodes") {
       return ArmService::JsonResponse(200, json{{"nodes", json::array()}});
+    }
+    if (a == "updateidleshutdownsetting" && ctype == "ComputeInstance") {
+      // Compute_UpdateIdleShutdownSetting: 200, no body.
+      if (!c.body.is_object() || !c.body.contains("idleTimeBeforeShutdown") ||
+          !c.body["idleTimeBeforeShutdown"].is_string()) {
+        return Invalid("idleTimeBeforeShutdown (ISO 8601) is required.",
+                       "idleTimeBeforeShutdown");
+      }
+      if (auto busy = s.CheckBusy(c, c.path.resource_id, c.path.action))
+        return *busy;
+      r->body["properties"]["properties"]["idleTimeBeforeShutdown"] =
+          c.body["idleTimeBeforeShutdown"];
+      r->body["properties"]["modifiedOn"] = s.Rfc3339(c.now);
+      return ArmService::Empty(200);
     }
     if ((a == "start" || a == "stop" || a == "restart") &&
         ctype == "ComputeInstance") {

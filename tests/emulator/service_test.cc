@@ -249,6 +249,50 @@ TEST(Computes, AmlComputeNeedsSubnetWithoutPublicIp) {
   EXPECT_EQ(r.body.find("s3cret"), std::string::npos);
 }
 
+TEST(Computes, UpdatesKeepTheIdentityAndIdleShutdownHasItsAction) {
+  ServiceFixture f(Durations(0, 0));
+  SeedWorkspaceDeps(f);
+  f.Call("PUT", kMl + "/workspaces/ws1?api-version=2025-06-01",
+         WorkspaceBody());
+  std::string c = kMl + "/workspaces/ws1/computes/cpu?api-version=2025-06-01";
+  nlohmann::json cluster = {
+      {"identity", {{"type", "SystemAssigned"}}},
+      {"properties",
+       {{"computeType", "AmlCompute"},
+        {"properties", {{"vmSize", "STANDARD_DS3_V2"}}}}}};
+  ASSERT_EQ(f.Call("PUT", c, cluster).status, 201);
+  f.Advance(1);
+  std::string principal =
+      Body(f.Call("GET", c))["identity"]["principalId"].get<std::string>();
+  // A tag change is a PUT of the same compute: same identity.
+  cluster["tags"] = {{"env", "test"}};
+  HttpResponse r = f.Call("PUT", c, cluster);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Body(r)["identity"]["principalId"], principal);
+  EXPECT_EQ(Body(r)["tags"]["env"], "test");
+
+  std::string ci = kMl + "/workspaces/ws1/computes/ci1";
+  ASSERT_EQ(f.Call("PUT", ci + "?api-version=2025-06-01",
+                   {{"properties",
+                     {{"computeType", "ComputeInstance"},
+                      {"properties",
+                       {{"vmSize", "STANDARD_DS3_V2"},
+                        {"idleTimeBeforeShutdown", "PT30M"}}}}}})
+                .status,
+            201);
+  f.Advance(1);
+  std::string action = ci + "/updateIdleShutdownSetting?api-version=2025-06-01";
+  EXPECT_EQ(f.Call("POST", action, {{"idleTimeBeforeShutdown", "PT2H"}}).status,
+            200);
+  EXPECT_EQ(
+      Body(f.Call("GET",
+                  ci + "?api-version=2025-06-01"))["properties"]["properties"]
+                                                  ["idleTimeBeforeShutdown"],
+      "PT2H");
+  EXPECT_EQ(f.Call("POST", action, {{"idleTimeBeforeShutdown", 5}}).status,
+            400);
+}
+
 TEST(Network, CreateConflictDeletePatterns) {
   ServiceFixture f(Durations(2, 2));
   f.MakeRg("rg1");
