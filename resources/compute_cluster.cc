@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "provider/common/logging.h"
 #include "provider/core/timeouts.h"
 #include "resources/common/arm_id.h"
 #include "resources/common/azure_context.h"
@@ -225,6 +226,15 @@ tf::Schema BuildSchema() {
       core::TimeoutsBlock(core::DefaultTimeouts{}),
   };
   return s;
+}
+
+// The SSH password goes into request bodies: keep it out of every log line.
+void RegisterSshPassword(const Value& state) {
+  const Value& ssh = state.GetAttr("ssh");
+  if (!IsSet(ssh)) return;
+  if (std::optional<std::string> password = ssh.GetString("admin_password")) {
+    log::RegisterSecret(*password);
+  }
 }
 
 nlohmann::json IdentityJson(const Value& identity) {
@@ -498,6 +508,7 @@ void ComputeClusterResource::ModifyPlan(const core::ModifyPlanRequest& req,
 
 void ComputeClusterResource::Create(const core::CreateRequest& req,
                                     core::CreateResponse& resp) const {
+  RegisterSshPassword(req.planned_state);
   CreateCompute(kKind, req,
                 compute_cluster_internal::PutBody(req.planned_state),
                 GetSchema().ImpliedType(), resp);
@@ -517,6 +528,7 @@ void ComputeClusterResource::Update(const core::UpdateRequest& req,
   std::string id = ComputeIdFromState(prior);
   const Type type = GetSchema().ImpliedType();
   std::optional<nlohmann::json> body;
+  RegisterSshPassword(planned);
 
   // Scale settings are the one property the service PATCHes.
   if (prior.GetAttr("scale") != planned.GetAttr("scale")) {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "provider/common/logging.h"
 #include "provider/value/schema.h"
 #include "resources/common/workspace_test_fakes.h"
 
@@ -46,7 +47,10 @@ class ComputeClusterTest : public ::testing::Test {
     arm_->OnPut([](const std::string&, nlohmann::json& body) {
       auto& p = body["properties"];
       p["provisioningState"] = "Succeeded";
-      p["properties"].erase("userAccountCredentials");
+      // Secrets are never returned (x-ms-secret).
+      if (p["properties"].contains("userAccountCredentials")) {
+        p["properties"]["userAccountCredentials"].erase("adminUserPassword");
+      }
       if (body.contains("identity") &&
           absl::StrContains(body["identity"].value("type", ""),
                             "SystemAssigned")) {
@@ -177,6 +181,22 @@ TEST_F(ComputeClusterTest, CreateIsPrivateByDefault) {
   EXPECT_EQ((*put)["identity"]["type"], "None");
   // Refresh right after create: no drift.
   EXPECT_EQ(Read(state), state);
+}
+
+TEST_F(ComputeClusterTest, SshPasswordIsSentButNeverLogged) {
+  auto config = BaseConfig();
+  config["ssh"] = Value::Object(
+      AttrType("ssh"), {{"admin_username", Value::String("azureuser")},
+                        {"admin_password", Value::String("Tr0ub4dor&3-x")}});
+  Value state = Create(config);
+  ASSERT_FALSE(state.IsNull());
+  EXPECT_EQ(
+      arm_->Writes().back().body["properties"]["properties"]
+                                ["userAccountCredentials"]["adminUserPassword"],
+      "Tr0ub4dor&3-x");
+  // Azure never returns it; state keeps the configured value.
+  EXPECT_EQ(state.GetAttr("ssh").GetString("admin_password"), "Tr0ub4dor&3-x");
+  EXPECT_EQ(log::Redact("password=Tr0ub4dor&3-x"), "password=[REDACTED]");
 }
 
 TEST_F(ComputeClusterTest, MinAboveMaxRejectedOnMinNodes) {
