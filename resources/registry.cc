@@ -1,9 +1,12 @@
 #include "resources/registry.h"
 
+#include "resources/compute_cluster.h"
+#include "resources/compute_instance.h"
 #include "resources/data_network_requirements.h"
 #include "resources/data_role_preset.h"
 #include "resources/data_workspace.h"
 #include "resources/datastore.h"
+#include "resources/inference_cluster.h"
 #include "resources/network_rules.h"
 #include "resources/private_dns_zone.h"
 #include "resources/private_endpoint.h"
@@ -17,7 +20,10 @@ namespace secureaml::resources {
 
 std::vector<std::unique_ptr<core::Resource>> AllResources() {
   std::vector<std::unique_ptr<core::Resource>> out;
+  out.push_back(NewComputeClusterResource());
+  out.push_back(NewComputeInstanceResource());
   out.push_back(NewDatastoreResource());
+  out.push_back(NewInferenceClusterResource());
   out.push_back(std::make_unique<NetworkRulesResource>());
   out.push_back(NewPrivateDnsZoneResource());
   out.push_back(NewPrivateEndpointResource());
