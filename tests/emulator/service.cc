@@ -1100,9 +1100,15 @@ HttpResponse ArmService::HandleArm(HttpRequest& req, RequestContext& c,
                         type_name.empty() ? p.type_key : type_name);
   }
 
-  if (phase == FaultPhase::kGet && !p.collection && !p.resource_id.empty() &&
-      Find(p.resource_id) != nullptr) {
-    phase = FaultPhase::kFinalGet;
+  if (phase == FaultPhase::kGet && !p.collection && !p.resource_id.empty()) {
+    bool exists = Find(p.resource_id) != nullptr;
+    size_t tenant_level = p.resource_id.rfind("/providers/");
+    if (!exists && type != nullptr && type->AnyScope() &&
+        tenant_level != std::string::npos) {
+      // Role definitions are stored once and read at any scope.
+      exists = Find(p.resource_id.substr(tenant_level)) != nullptr;
+    }
+    if (exists) phase = FaultPhase::kFinalGet;
   }
   // Faults: before authentication, as a front door would fail.
   HttpResponse rate_headers;

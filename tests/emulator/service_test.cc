@@ -494,6 +494,27 @@ TEST(Faults, FinalGetSkipsTheAbsenceCheckBeforeACreate) {
   auto rules = Body(f.Raw(MakeRequest("GET", "/_emulator/faults")));
   EXPECT_EQ(rules["value"][0]["phase"], "final_get");
   EXPECT_EQ(rules["value"][0]["fired"], 1);
+
+  // A custom role is stored once but read at its scope: still a final GET.
+  std::string role = kSub + std::string(
+                                "/providers/Microsoft.Authorization/"
+                                "roleDefinitions/"
+                                "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
+                                "?api-version=2022-04-01");
+  ASSERT_EQ(f.Raw(MakeRequest("POST", "/_emulator/faults",
+                              R"({"kind":"status","status":503,
+                                  "phase":"final_get","count":1})"))
+                .status,
+            201);
+  EXPECT_EQ(f.Call("GET", role).status, 404);
+  EXPECT_EQ(f.Call("PUT", role,
+                   {{"properties",
+                     {{"roleName", "custom"},
+                      {"permissions", {{{"actions", {"*/read"}}}}}}}})
+                .status,
+            201);
+  EXPECT_EQ(f.Call("GET", role).status, 503);
+  EXPECT_EQ(f.Call("GET", role).status, 200);
 }
 
 TEST(Faults, LroEndsFailed) {
