@@ -244,7 +244,9 @@ void DatastoreResource::Create(const core::CreateRequest& req,
   auto r = az->arm->Put(id, kWorkspaceApiVersion,
                         datastore_internal::Body(planned, az->cloud), opts);
   if (!r.ok()) {
-    if (accepted) resp.new_state = PartialState(planned, id);
+    if (accepted || WriteMayHaveLanded(r.status())) {
+      resp.new_state = PartialState(planned, id);
+    }
     AddAzureError(resp.diagnostics, r.status(), "Failed to create datastore",
                   id);
     return;

@@ -844,7 +844,9 @@ void InferenceClusterResource::Create(const core::CreateRequest& req,
       id, kComputeApi,
       inference_cluster_internal::PutBody(planned, location, fqdn), opts);
   if (!r.ok()) {
-    if (accepted) resp.new_state = PartialState(with_location, id);
+    if (accepted || WriteMayHaveLanded(r.status())) {
+      resp.new_state = PartialState(with_location, id);
+    }
     AddAzureError(resp.diagnostics, r.status(),
                   "Failed to create inference cluster", id);
     return;

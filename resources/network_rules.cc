@@ -685,7 +685,15 @@ void NetworkRulesResource::Apply(const core::OperationContext& ctx,
     };
     absl::StatusOr<azure::ArmResponse> p =
         az->arm->Put(id, kNetworkApiVersion, SecurityRuleBody(r), put_opts);
-    if (!p.ok()) return fail(p.status(), "Failed to write NSG rule", id);
+    if (!p.ok()) {
+      // The rule may exist though no answer said so: track it, the next
+      // refresh drops the name if it does not.
+      if (WriteMayHaveLanded(p.status())) {
+        if (!Contains(owned, r.name)) owned.push_back(r.name);
+        present[Lower(r.name)] = r;
+      }
+      return fail(p.status(), "Failed to write NSG rule", id);
+    }
     SecurityRule written = SecurityRuleFromJson(p->body);
     if (written.name.empty()) written = r;
     present[Lower(r.name)] = written;

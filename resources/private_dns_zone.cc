@@ -285,7 +285,9 @@ void PrivateDnsZoneResource::Create(const core::CreateRequest& req,
                          {"tags", TagsToJson(planned.GetAttr("tags"))}};
   auto r = az->arm->Put(id, kPrivateDnsApiVersion, body, opts);
   if (!r.ok()) {
-    if (accepted) resp.new_state = PartialState(planned, id);
+    if (accepted || WriteMayHaveLanded(r.status())) {
+      resp.new_state = PartialState(planned, id);
+    }
     AddAzureError(resp.diagnostics, r.status(),
                   "Failed to create private DNS zone", id);
     return;

@@ -579,7 +579,9 @@ void PrivateEndpointResource::Create(const core::CreateRequest& req,
   auto r = az->arm->Put(id, kPrivateEndpointApiVersion,
                         private_endpoint_internal::EndpointBody(planned), opts);
   if (!r.ok()) {
-    if (accepted) resp.new_state = PartialState(planned, id);
+    if (accepted || WriteMayHaveLanded(r.status())) {
+      resp.new_state = PartialState(planned, id);
+    }
     AddAzureError(resp.diagnostics, r.status(),
                   "Failed to create private endpoint", id);
     return;
@@ -641,19 +643,26 @@ void PrivateEndpointResource::Update(const core::UpdateRequest& req,
   const Value& prior = req.prior_state;
   const Value& planned = req.planned_state;
   std::string id = PeIdFromState(prior, az->subscription_id);
+  // 201 to the PUT: the endpoint had been deleted outside Terraform and was
+  // made anew, without its DNS zone group, which must then be put back.
+  bool recreated = false;
   if (prior.GetAttr("tags") != planned.GetAttr("tags") ||
       prior.GetAttr("request_message") != planned.GetAttr("request_message")) {
-    auto r = az->arm->Put(id, kPrivateEndpointApiVersion,
-                          private_endpoint_internal::EndpointBody(planned),
-                          RequestOptionsFor(req.ctx));
+    azure::RequestOptions opts = RequestOptionsFor(req.ctx);
+    opts.on_accepted = [&](const azure::AcceptedOperation& op) {
+      recreated = op.http_status == 201;
+    };
+    auto r =
+        az->arm->Put(id, kPrivateEndpointApiVersion,
+                     private_endpoint_internal::EndpointBody(planned), opts);
     if (!r.ok()) {
       AddAzureError(resp.diagnostics, r.status(),
                     "Failed to update private endpoint", id);
       return;
     }
   }
-  if (prior.GetAttr("private_dns_zone_ids") !=
-      planned.GetAttr("private_dns_zone_ids")) {
+  if (recreated || prior.GetAttr("private_dns_zone_ids") !=
+                       planned.GetAttr("private_dns_zone_ids")) {
     std::vector<std::string> zones =
         planned.GetStringList("private_dns_zone_ids");
     absl::Status s;

@@ -219,6 +219,28 @@ TEST_F(PrivateEndpointTest, ZoneChangesUpdateInPlace) {
       ContainsPath(p.requires_replace, AttributePath::Root("subnet_id")));
 }
 
+// Found by the fault matrix (out-of-band deletion between plan and apply):
+// a tags update PUTs the endpoint back, and its zone group with it.
+TEST_F(PrivateEndpointTest, UpdateOfDeletedEndpointRestoresZoneGroup) {
+  Value state = Create(BaseConfig());
+  for (const auto& r : arm_->Requests()) {
+    if (r.method == "PUT") arm_->Remove(r.path);
+  }
+  auto config = BaseConfig();
+  config["tags"] = Value::StringMap({{"env", "test"}});
+  testing::PlanResult p = Plan(pe_, config, state, az_.get());
+  core::UpdateRequest req;
+  req.ctx = testing::Ctx(az_.get());
+  req.prior_state = state;
+  req.planned_state = p.planned;
+  core::UpdateResponse resp;
+  pe_.Update(req, resp);
+  EXPECT_FALSE(resp.diagnostics.HasError()) << resp.diagnostics.ToString();
+  EXPECT_TRUE(core::CheckCompatible(p.planned, resp.new_state).empty());
+  EXPECT_EQ(resp.new_state.GetAttr("private_dns_zone_ids"),
+            Value::StringSet({kApiZone, kNbZone}));
+}
+
 TEST_F(PrivateEndpointTest, ReadRemovesDeletedEndpoint) {
   Value state = Create(BaseConfig());
   arm_->Remove(kPeId);

@@ -13,6 +13,7 @@
 #include "absl/strings/strip.h"
 #include "provider/azure/arm_error.h"
 #include "provider/azure/uuid.h"
+#include "provider/core/object_checks.h"
 #include "provider/core/timeouts.h"
 #include "resources/common/azure_context.h"
 #include "resources/common/validators.h"
@@ -418,6 +419,9 @@ void RoleAssignmentResource::Create(const core::CreateRequest& req,
       }
       resp.diagnostics.AddError("Role assignment already exists", detail);
       return;
+    }
+    if (WriteMayHaveLanded(put.status())) {
+      resp.new_state = core::ReplaceUnknowns(plan, nullptr, nullptr);
     }
     AddAzureError(resp.diagnostics, put.status(),
                   "Failed to create role assignment", id);

@@ -14,6 +14,7 @@
 #include "absl/strings/strip.h"
 #include "provider/azure/arm_error.h"
 #include "provider/azure/uuid.h"
+#include "provider/core/object_checks.h"
 #include "provider/core/timeouts.h"
 #include "resources/common/azure_context.h"
 #include "resources/common/validators.h"
@@ -634,6 +635,11 @@ void RoleDefinitionResource::Create(const core::CreateRequest& req,
       az->arm->Put(id, kAuthorizationApiVersion, BuildBody(plan, *perms, name),
                    RequestOptionsFor(req.ctx));
   if (!put.ok()) {
+    if (WriteMayHaveLanded(put.status())) {
+      resp.new_state = core::ReplaceUnknowns(
+          plan.WithAttr("role_definition_resource_id", Value::String(id)),
+          nullptr, nullptr);
+    }
     AddAzureError(resp.diagnostics, put.status(),
                   "Failed to create role definition", id);
     return;

@@ -901,7 +901,9 @@ void WorkspaceResource::Create(const core::CreateRequest& req,
   auto r = az->arm->Put(id, kWorkspaceApiVersion,
                         workspace_internal::CreateBody(planned), opts);
   if (!r.ok()) {
-    if (accepted) resp.new_state = PartialState(planned, id);
+    if (accepted || WriteMayHaveLanded(r.status())) {
+      resp.new_state = PartialState(planned, id);
+    }
     AddAzureError(resp.diagnostics, r.status(), "Failed to create workspace",
                   id);
     return;

@@ -188,6 +188,34 @@ TEST_F(WorkspaceTest, FailedCreateAfterAcceptKeepsId) {
   EXPECT_TRUE(state.IsWhollyKnown());
 }
 
+// Found by the fault matrix (StopProvider / timeout before the PUT's
+// answer): Azure created the workspace, so the state must track it.
+TEST_F(WorkspaceTest, CreateWhoseAnswerIsLostKeepsId) {
+  arm_->LoseAnswers(
+      [](const testing::RecordedRequest& r) -> std::optional<absl::Status> {
+        if (r.method != "PUT") return std::nullopt;
+        return absl::CancelledError("stopped while the PUT was out");
+      });
+  tf::Diagnostics diags;
+  Value state = Create(BaseConfig(), &diags);
+  ASSERT_TRUE(diags.HasError());
+  EXPECT_THAT(diags.ToString(),
+              ::testing::HasSubstr("Terraform stopped the operation"));
+  ASSERT_FALSE(state.IsNull());
+  EXPECT_EQ(state.GetString("id"), kWsId);
+  EXPECT_TRUE(state.IsWhollyKnown());
+  EXPECT_TRUE(arm_->Get(kWsId).has_value());
+}
+
+TEST(WriteMayHaveLanded, OnlyWhenNoAnswerSettledIt) {
+  EXPECT_TRUE(WriteMayHaveLanded(absl::CancelledError("stop")));
+  EXPECT_TRUE(WriteMayHaveLanded(absl::DeadlineExceededError("late")));
+  EXPECT_TRUE(WriteMayHaveLanded(absl::UnavailableError("reset")));
+  EXPECT_FALSE(WriteMayHaveLanded(absl::InvalidArgumentError("400")));
+  EXPECT_FALSE(WriteMayHaveLanded(absl::FailedPreconditionError("409")));
+  EXPECT_FALSE(WriteMayHaveLanded(absl::UnauthenticatedError("401")));
+}
+
 TEST_F(WorkspaceTest, ReadHandlesGoneDriftAndCasing) {
   Value state = Create(BaseConfig());
   // AML lower-cases linked IDs: not drift.

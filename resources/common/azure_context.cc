@@ -57,6 +57,20 @@ std::optional<nlohmann::json> ReadById(const core::ReadRequest& req,
   return std::move(r->body);
 }
 
+bool WriteMayHaveLanded(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kDeadlineExceeded:
+    case absl::StatusCode::kCancelled:
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kUnknown:
+    case absl::StatusCode::kInternal:
+      return true;
+    default:
+      // ARM refused the write (4xx): nothing was created.
+      return false;
+  }
+}
+
 std::string HintFor(const absl::Status& status) {
   std::optional<azure::ArmError> arm = azure::GetArmError(status);
   std::string code = arm ? arm->code : "";

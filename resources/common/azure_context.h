@@ -61,6 +61,13 @@ std::optional<nlohmann::json> ReadById(const core::ReadRequest& req,
                                        std::string_view api_version,
                                        std::string_view noun);
 
+// Whether a failed write may still have been carried out by Azure: no answer
+// settled it (the timeout passed or Terraform stopped the operation while
+// the request was out, the connection broke, or ARM answered 5xx). A create
+// then returns its state with the ID anyway: Terraform keeps the object,
+// tainted, and the next refresh drops the entry if Azure never created it.
+bool WriteMayHaveLanded(const absl::Status& status);
+
 // The hint for a failure, by ARM code or status ("" when none applies).
 std::string HintFor(const absl::Status& status);
 

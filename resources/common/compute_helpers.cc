@@ -201,6 +201,8 @@ ComputePutResult PutCompute(const AzureProviderData& az,
     // service's errors, and must stay tracked.
     auto g = az.arm->Get(id, kComputeApiVersion, RequestOptionsFor(ctx));
     if (!g.ok() || !g->body.is_object()) {
+      // No answer settled the PUT (timeout, Ctrl-C): it may exist.
+      if (WriteMayHaveLanded(r.status())) out.accepted = true;
       AddComputeError(diags, r.status(), summary, id);
       return out;
     }

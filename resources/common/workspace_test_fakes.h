@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -83,7 +84,20 @@ class FakeArm : public azure::HttpTransport {
     for (const Hook& h : hooks_) {
       if (std::optional<azure::HttpResponse> r = h(rec)) return *r;
     }
-    return Handle(rec);
+    azure::HttpResponse response = Handle(rec);
+    if (lose_answer_) {
+      if (std::optional<absl::Status> lost = lose_answer_(rec)) return *lost;
+    }
+    return response;
+  }
+
+  // Applies matching requests but fails the exchange with the returned
+  // status: Azure acted, the answer never arrived (Ctrl-C, a timeout or a
+  // broken connection mid-request).
+  void LoseAnswers(
+      std::function<std::optional<absl::Status>(const RecordedRequest&)> fn) {
+    std::lock_guard<std::mutex> lock(mu_);
+    lose_answer_ = std::move(fn);
   }
 
   // Pre-existing resources (registries, vaults, ...).
@@ -237,6 +251,8 @@ class FakeArm : public azure::HttpTransport {
 
   std::mutex mu_;
   std::map<std::string, nlohmann::json> store_;
+  std::function<std::optional<absl::Status>(const RecordedRequest&)>
+      lose_answer_;
   std::vector<RecordedRequest> requests_;
   std::vector<Hook> hooks_;
   std::function<void(const std::string&, nlohmann::json&)> on_put_;
