@@ -102,6 +102,20 @@ struct Link {
   bool registration = false;
 };
 
+Link LinkFromJson(const nlohmann::json& l) {
+  Link link;
+  link.id = JsonString(l, {"id"});
+  link.name = JsonString(l, {"name"});
+  link.vnet_id = JsonString(l, {"properties", "virtualNetwork", "id"});
+  link.registration =
+      JsonBool(l, {"properties", "registrationEnabled"}).value_or(false);
+  if (link.name.empty()) {
+    absl::StatusOr<ArmId> parsed = ParseArmId(link.id);
+    if (parsed.ok()) link.name = parsed->Name();
+  }
+  return link;
+}
+
 absl::StatusOr<std::vector<Link>> ListLinks(const AzureProviderData& az,
                                             const core::OperationContext& ctx,
                                             const std::string& zone_id) {
@@ -109,17 +123,7 @@ absl::StatusOr<std::vector<Link>> ListLinks(const AzureProviderData& az,
   absl::Status listed = az.arm->ListAll(
       absl::StrCat(zone_id, "/virtualNetworkLinks"), kPrivateDnsApiVersion,
       RequestOptionsFor(ctx), [&](const nlohmann::json& l) {
-        Link link;
-        link.id = JsonString(l, {"id"});
-        link.name = JsonString(l, {"name"});
-        link.vnet_id = JsonString(l, {"properties", "virtualNetwork", "id"});
-        link.registration =
-            JsonBool(l, {"properties", "registrationEnabled"}).value_or(false);
-        if (link.name.empty()) {
-          absl::StatusOr<ArmId> parsed = ParseArmId(link.id);
-          if (parsed.ok()) link.name = parsed->Name();
-        }
-        out.push_back(std::move(link));
+        out.push_back(LinkFromJson(l));
         return true;
       });
   if (!listed.ok()) return listed;
@@ -130,22 +134,23 @@ std::string LinkId(const std::string& zone_id, const std::string& name) {
   return absl::StrCat(zone_id, "/virtualNetworkLinks/", name);
 }
 
-// Makes the zone's links match `vnet_ids` / `registration`. Links that
-// already match are left alone.
-absl::Status SyncLinks(const AzureProviderData& az,
-                       const core::OperationContext& ctx,
-                       const std::string& zone_id,
-                       const std::vector<std::string>& vnet_ids,
-                       bool registration, const Value& tags,
-                       bool rewrite_existing) {
-  absl::StatusOr<std::vector<Link>> links = ListLinks(az, ctx, zone_id);
-  if (!links.ok()) return links.status();
+// Makes the zone's links match `vnet_ids` / `registration`, starting from
+// `existing` (the zone's links as listed, or none for a zone just created).
+// Links that already match are left alone. Returns the links the zone has
+// afterwards, each written one as ARM's final read returned it, so the caller
+// needs no second list.
+absl::StatusOr<std::vector<Link>> SyncLinks(
+    const AzureProviderData& az, const core::OperationContext& ctx,
+    const std::string& zone_id, const std::vector<Link>& existing,
+    const std::vector<std::string>& vnet_ids, bool registration,
+    const Value& tags, bool rewrite_existing) {
   std::map<std::string, const Link*> by_vnet;
-  for (const Link& l : *links) by_vnet[absl::AsciiStrToLower(l.vnet_id)] = &l;
+  for (const Link& l : existing) by_vnet[absl::AsciiStrToLower(l.vnet_id)] = &l;
   std::set<std::string> wanted;
+  std::vector<Link> result;
   for (const std::string& v : vnet_ids) {
     std::string key = absl::AsciiStrToLower(v);
-    wanted.insert(key);
+    if (!wanted.insert(key).second) continue;
     auto it = by_vnet.find(key);
     std::string name;
     if (it == by_vnet.end()) {
@@ -153,6 +158,7 @@ absl::Status SyncLinks(const AzureProviderData& az,
     } else if (rewrite_existing || it->second->registration != registration) {
       name = it->second->name;
     } else {
+      result.push_back(*it->second);
       continue;
     }
     auto r =
@@ -160,52 +166,43 @@ absl::Status SyncLinks(const AzureProviderData& az,
                     private_dns_zone_internal::LinkBody(v, registration, tags),
                     RequestOptionsFor(ctx));
     if (!r.ok()) return r.status();
+    Link written = LinkFromJson(r->body);
+    // An answer without a body still means the link is as written.
+    if (written.vnet_id.empty()) {
+      written = Link{LinkId(zone_id, name), name, v, registration};
+    }
+    result.push_back(std::move(written));
   }
-  for (const Link& l : *links) {
+  for (const Link& l : existing) {
     if (wanted.count(absl::AsciiStrToLower(l.vnet_id)) > 0) continue;
     auto r = az.arm->Delete(LinkId(zone_id, l.name), kPrivateDnsApiVersion,
                             RequestOptionsFor(ctx));
     if (!r.ok() && !absl::IsNotFound(r.status())) return r.status();
   }
-  return absl::OkStatus();
+  return result;
 }
 
-// Reads the zone and its links into state; `found` false when the zone is
-// gone.
-absl::Status ReadZone(const AzureProviderData& az,
-                      const core::OperationContext& ctx, const std::string& id,
-                      const Value& prior, const Type& type, bool after_create,
-                      Value* state, bool* found) {
-  azure::RequestOptions opts = RequestOptionsFor(ctx);
-  if (after_create)
-    opts.retry_rules.push_back(azure::RetryNotFoundAfterCreate());
-  auto r = az.arm->Get(id, kPrivateDnsApiVersion, opts);
-  if (absl::IsNotFound(r.status())) {
-    *found = false;
-    return absl::OkStatus();
-  }
-  if (!r.ok()) return r.status();
-  *found = true;
-  absl::StatusOr<std::vector<Link>> links = ListLinks(az, ctx, id);
-  if (!links.ok()) return links.status();
-
+// The state from the zone's body (a GET, or the final read of its write) and
+// its links.
+Value ZoneState(const nlohmann::json& zone, const std::vector<Link>& links,
+                const std::string& id, const Value& prior, const Type& type) {
   std::map<std::string, Value> a;
-  std::string remote_id = JsonString(r->body, {"id"});
+  std::string remote_id = JsonString(zone, {"id"});
   if (remote_id.empty()) remote_id = id;
   a["id"] = PreferPriorCasing(prior.GetAttr("id"), remote_id);
   absl::StatusOr<ArmId> parsed = ParseArmId(remote_id);
-  std::string name = JsonString(r->body, {"name"});
+  std::string name = JsonString(zone, {"name"});
   if (name.empty() && parsed.ok()) name = parsed->Name();
   a["name"] = PreferPriorCasing(prior.GetAttr("name"), name);
   a["resource_group_name"] = PreferPriorCasing(
       prior.GetAttr("resource_group_name"),
       parsed.ok() ? parsed->resource_group : Str(prior, "resource_group_name"));
-  a["tags"] = TagsFromJson(JsonAt(r->body, {"tags"}), prior.GetAttr("tags"));
+  a["tags"] = TagsFromJson(JsonAt(zone, {"tags"}), prior.GetAttr("tags"));
 
   std::vector<std::string> vnets;
   bool prior_reg = prior.GetBool("registration_enabled").value_or(false);
   bool registration = prior_reg;
-  for (const Link& l : *links) {
+  for (const Link& l : links) {
     vnets.push_back(l.vnet_id);
     // Any link that differs from the prior setting is drift worth showing.
     if (l.registration != prior_reg) registration = l.registration;
@@ -218,7 +215,25 @@ absl::Status ReadZone(const AzureProviderData& az,
   a["timeouts"] = prior.GetAttr("timeouts").IsKnown()
                       ? prior.GetAttr("timeouts")
                       : Value::Null(type.AttributeTypes().at("timeouts"));
-  *state = Value::Object(type, std::move(a));
+  return Value::Object(type, std::move(a));
+}
+
+// Reads the zone and its links into state; `found` false when the zone is
+// gone.
+absl::Status ReadZone(const AzureProviderData& az,
+                      const core::OperationContext& ctx, const std::string& id,
+                      const Value& prior, const Type& type, Value* state,
+                      bool* found) {
+  auto r = az.arm->Get(id, kPrivateDnsApiVersion, RequestOptionsFor(ctx));
+  if (absl::IsNotFound(r.status())) {
+    *found = false;
+    return absl::OkStatus();
+  }
+  if (!r.ok()) return r.status();
+  *found = true;
+  absl::StatusOr<std::vector<Link>> links = ListLinks(az, ctx, id);
+  if (!links.ok()) return links.status();
+  *state = ZoneState(r->body, *links, id, prior, type);
   return absl::OkStatus();
 }
 
@@ -292,30 +307,24 @@ void PrivateDnsZoneResource::Create(const core::CreateRequest& req,
                   "Failed to create private DNS zone", id);
     return;
   }
-  absl::Status s =
-      SyncLinks(*az, req.ctx, id, planned.GetStringList("virtual_network_ids"),
+  // The zone was absent before this PUT, so it has no links to list; the
+  // state comes from the final reads of the writes, without a second GET.
+  absl::StatusOr<std::vector<Link>> links =
+      SyncLinks(*az, req.ctx, id, /*existing=*/{},
+                planned.GetStringList("virtual_network_ids"),
                 planned.GetBool("registration_enabled").value_or(false),
                 planned.GetAttr("tags"), /*rewrite_existing=*/false);
-  if (!s.ok()) {
+  if (!links.ok()) {
     resp.new_state = PartialState(planned, id);
-    AddAzureError(resp.diagnostics, s,
+    AddAzureError(resp.diagnostics, links.status(),
                   "Failed to link the private DNS zone to a virtual network",
                   id, AttributePath::Root("virtual_network_ids"));
     return;
   }
-  Value state;
-  bool found = false;
-  s = ReadZone(*az, req.ctx, id, planned.WithAttr("id", Value::String(id)),
-               GetSchema().ImpliedType(), true, &state, &found);
-  if (!s.ok() || !found) {
-    resp.new_state = PartialState(planned, id);
-    AddAzureError(
-        resp.diagnostics,
-        s.ok() ? absl::NotFoundError("the new zone was not found") : s,
-        "Failed to read the new private DNS zone", id);
-    return;
-  }
-  resp.new_state = state;
+  nlohmann::json zone = r->body.is_object() ? r->body : body;
+  resp.new_state =
+      ZoneState(zone, *links, id, planned.WithAttr("id", Value::String(id)),
+                GetSchema().ImpliedType());
 }
 
 void PrivateDnsZoneResource::Read(const core::ReadRequest& req,
@@ -326,7 +335,7 @@ void PrivateDnsZoneResource::Read(const core::ReadRequest& req,
   Value state;
   bool found = false;
   absl::Status s = ReadZone(*az, req.ctx, id, req.current_state,
-                            GetSchema().ImpliedType(), false, &state, &found);
+                            GetSchema().ImpliedType(), &state, &found);
   if (!s.ok()) {
     AddAzureError(resp.diagnostics, s, "Failed to read private DNS zone", id);
     return;
@@ -342,6 +351,10 @@ void PrivateDnsZoneResource::Update(const core::UpdateRequest& req,
   const Value& planned = req.planned_state;
   std::string id = ZoneIdFromState(prior, az->subscription_id);
   bool tags_changed = prior.GetAttr("tags") != planned.GetAttr("tags");
+  // What the writes' final reads returned; the state is read again only
+  // for what no write answered.
+  std::optional<nlohmann::json> zone;
+  std::optional<std::vector<Link>> links;
   if (tags_changed) {
     nlohmann::json body = {{"tags", TagsToJson(planned.GetAttr("tags"))}};
     auto r = az->arm->Patch(id, kPrivateDnsApiVersion, body,
@@ -352,16 +365,24 @@ void PrivateDnsZoneResource::Update(const core::UpdateRequest& req,
                     AttributePath::Root("tags"));
       return;
     }
+    if (r->body.is_object()) zone = r->body;
   }
   if (tags_changed ||
       prior.GetAttr("virtual_network_ids") !=
           planned.GetAttr("virtual_network_ids") ||
       prior.GetAttr("registration_enabled") !=
           planned.GetAttr("registration_enabled")) {
-    absl::Status s = SyncLinks(
-        *az, req.ctx, id, planned.GetStringList("virtual_network_ids"),
-        planned.GetBool("registration_enabled").value_or(false),
-        planned.GetAttr("tags"), /*rewrite_existing=*/tags_changed);
+    absl::StatusOr<std::vector<Link>> existing = ListLinks(*az, req.ctx, id);
+    absl::StatusOr<std::vector<Link>> synced =
+        existing.ok()
+            ? SyncLinks(*az, req.ctx, id, *existing,
+                        planned.GetStringList("virtual_network_ids"),
+                        planned.GetBool("registration_enabled").value_or(false),
+                        planned.GetAttr("tags"),
+                        /*rewrite_existing=*/tags_changed)
+            : existing;
+    absl::Status s = synced.status();
+    if (synced.ok()) links = *std::move(synced);
     if (!s.ok()) {
       AddAzureError(resp.diagnostics, s,
                     "Failed to update the virtual network links", id,
@@ -369,8 +390,8 @@ void PrivateDnsZoneResource::Update(const core::UpdateRequest& req,
       // Links may be half-synchronised: report what exists now.
       Value state;
       bool found = false;
-      if (ReadZone(*az, req.ctx, id, prior, GetSchema().ImpliedType(), false,
-                   &state, &found)
+      if (ReadZone(*az, req.ctx, id, prior, GetSchema().ImpliedType(), &state,
+                   &found)
               .ok() &&
           found) {
         resp.new_state = state;
@@ -380,11 +401,16 @@ void PrivateDnsZoneResource::Update(const core::UpdateRequest& req,
       return;
     }
   }
+  Value with_id = planned.WithAttr("id", Value::String(id));
+  if (zone && links) {
+    resp.new_state =
+        ZoneState(*zone, *links, id, with_id, GetSchema().ImpliedType());
+    return;
+  }
   Value state;
   bool found = false;
-  absl::Status s =
-      ReadZone(*az, req.ctx, id, planned.WithAttr("id", Value::String(id)),
-               GetSchema().ImpliedType(), false, &state, &found);
+  absl::Status s = ReadZone(*az, req.ctx, id, with_id,
+                            GetSchema().ImpliedType(), &state, &found);
   if (!s.ok() || !found) {
     AddAzureError(resp.diagnostics,
                   s.ok() ? absl::NotFoundError("the zone disappeared") : s,

@@ -96,6 +96,19 @@ TEST_F(PrivateDnsZoneTest, CreatesZoneThenLinks) {
   EXPECT_EQ(p.planned, state);
 }
 
+TEST_F(PrivateDnsZoneTest, CreateReadsOnlyToCheckTheZoneIsAbsent) {
+  // The state comes from the writes' answers: the only GET is the check
+  // that the zone does not exist yet (no re-read, no list of the links).
+  Value state = Create(Config({kHub, kSpoke}));
+  std::vector<std::string> gets;
+  for (const testing::RecordedRequest& r : arm_->Requests()) {
+    if (r.method == "GET") gets.push_back(r.path);
+  }
+  EXPECT_THAT(gets, ::testing::ElementsAre(kZoneId));
+  EXPECT_EQ(state.GetAttr("virtual_network_ids"),
+            Value::StringSet({kHub, kSpoke}));
+}
+
 TEST_F(PrivateDnsZoneTest, LinksChangeInPlace) {
   Value state = Create(Config({kHub, kSpoke}));
   arm_->ClearRequests();
