@@ -215,14 +215,15 @@ absl::Status ReadEndpoint(const AzureProviderData& az,
   return absl::OkStatus();
 }
 
-absl::Status PutZoneGroup(const AzureProviderData& az,
-                          const core::OperationContext& ctx,
-                          const std::string& pe_id,
-                          const std::vector<std::string>& zones) {
-  auto r = az.arm->Put(ZoneGroupId(pe_id), kPrivateEndpointApiVersion,
-                       private_endpoint_internal::ZoneGroupBody(zones),
+// Returns the zone group as the write's final read returned it.
+absl::StatusOr<nlohmann::json> PutZoneGroup(
+    const AzureProviderData& az, const core::OperationContext& ctx,
+    const std::string& pe_id, const std::vector<std::string>& zones) {
+  nlohmann::json body = private_endpoint_internal::ZoneGroupBody(zones);
+  auto r = az.arm->Put(ZoneGroupId(pe_id), kPrivateEndpointApiVersion, body,
                        RequestOptionsFor(ctx));
-  return r.status();
+  if (!r.ok()) return r.status();
+  return r->body.is_object() ? r->body : body;
 }
 
 }  // namespace
@@ -586,29 +587,35 @@ void PrivateEndpointResource::Create(const core::CreateRequest& req,
                   "Failed to create private endpoint", id);
     return;
   }
+  // The state comes from the final reads of the writes, not a second GET.
+  nlohmann::json endpoint = r->body;
+  nlohmann::json zone_group;
   std::vector<std::string> zones =
       planned.GetStringList("private_dns_zone_ids");
   if (!zones.empty()) {
-    absl::Status s = PutZoneGroup(*az, req.ctx, id, zones);
-    if (!s.ok()) {
+    absl::StatusOr<nlohmann::json> g = PutZoneGroup(*az, req.ctx, id, zones);
+    if (!g.ok()) {
       resp.new_state = PartialState(planned, id);
-      AddAzureError(resp.diagnostics, s, "Failed to create the DNS zone group",
-                    ZoneGroupId(id),
+      AddAzureError(resp.diagnostics, g.status(),
+                    "Failed to create the DNS zone group", ZoneGroupId(id),
                     AttributePath::Root("private_dns_zone_ids"));
       return;
     }
+    zone_group = *std::move(g);
   }
-  nlohmann::json endpoint, zone_group;
-  bool found = false;
-  absl::Status s = ReadEndpoint(*az, req.ctx, id, /*after_create=*/true,
-                                &endpoint, &zone_group, &found);
-  if (!s.ok() || !found) {
-    resp.new_state = PartialState(planned, id);
-    AddAzureError(
-        resp.diagnostics,
-        s.ok() ? absl::NotFoundError("the new endpoint was not found") : s,
-        "Failed to read the new private endpoint", id);
-    return;
+  if (!endpoint.is_object()) {
+    // No body came back with the write: read what Azure made.
+    bool found = false;
+    absl::Status s = ReadEndpoint(*az, req.ctx, id, /*after_create=*/true,
+                                  &endpoint, &zone_group, &found);
+    if (!s.ok() || !found) {
+      resp.new_state = PartialState(planned, id);
+      AddAzureError(
+          resp.diagnostics,
+          s.ok() ? absl::NotFoundError("the new endpoint was not found") : s,
+          "Failed to read the new private endpoint", id);
+      return;
+    }
   }
   resp.new_state = private_endpoint_internal::StateFromJson(
       endpoint, zone_group, planned.WithAttr("id", Value::String(id)),
@@ -646,6 +653,9 @@ void PrivateEndpointResource::Update(const core::UpdateRequest& req,
   // 201 to the PUT: the endpoint had been deleted outside Terraform and was
   // made anew, without its DNS zone group, which must then be put back.
   bool recreated = false;
+  // What the writes' final reads returned; read again only when a part was
+  // not written (or came back without a body).
+  std::optional<nlohmann::json> written_endpoint, written_zone_group;
   if (prior.GetAttr("tags") != planned.GetAttr("tags") ||
       prior.GetAttr("request_message") != planned.GetAttr("request_message")) {
     azure::RequestOptions opts = RequestOptionsFor(req.ctx);
@@ -660,6 +670,7 @@ void PrivateEndpointResource::Update(const core::UpdateRequest& req,
                     "Failed to update private endpoint", id);
       return;
     }
+    if (r->body.is_object()) written_endpoint = r->body;
   }
   if (recreated || prior.GetAttr("private_dns_zone_ids") !=
                        planned.GetAttr("private_dns_zone_ids")) {
@@ -670,8 +681,11 @@ void PrivateEndpointResource::Update(const core::UpdateRequest& req,
       auto d = az->arm->Delete(ZoneGroupId(id), kPrivateEndpointApiVersion,
                                RequestOptionsFor(req.ctx));
       if (!d.ok() && !absl::IsNotFound(d.status())) s = d.status();
+      written_zone_group = nlohmann::json();
     } else {
-      s = PutZoneGroup(*az, req.ctx, id, zones);
+      absl::StatusOr<nlohmann::json> g = PutZoneGroup(*az, req.ctx, id, zones);
+      s = g.status();
+      if (g.ok()) written_zone_group = *std::move(g);
     }
     if (!s.ok()) {
       AddAzureError(resp.diagnostics, s, "Failed to update the DNS zone group",
@@ -679,6 +693,12 @@ void PrivateEndpointResource::Update(const core::UpdateRequest& req,
                     AttributePath::Root("private_dns_zone_ids"));
       return;
     }
+  }
+  if (written_endpoint && written_zone_group) {
+    resp.new_state = private_endpoint_internal::StateFromJson(
+        *written_endpoint, *written_zone_group,
+        planned.WithAttr("id", Value::String(id)), GetSchema().ImpliedType());
+    return;
   }
   nlohmann::json endpoint, zone_group;
   bool found = false;

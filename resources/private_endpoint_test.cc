@@ -189,6 +189,20 @@ TEST_F(PrivateEndpointTest, CreateWritesEndpointAndZoneGroup) {
   EXPECT_EQ(p.planned, state);
 }
 
+TEST_F(PrivateEndpointTest, CreateReadsOnlyToCheckTheEndpointIsAbsent) {
+  // The state comes from the writes' answers: the only GET is the check
+  // that the endpoint does not exist yet, none after the writes.
+  Value state = Create(BaseConfig());
+  std::vector<std::string> gets;
+  for (const testing::RecordedRequest& r : arm_->Requests()) {
+    if (r.method == "GET") gets.push_back(r.path);
+  }
+  EXPECT_THAT(gets, ::testing::ElementsAre(kPeId));
+  EXPECT_EQ(state.GetAttr("private_ip_addresses"),
+            Value::StringList({"10.150.0.5", "10.150.0.6"}));
+  EXPECT_EQ(Read(state), state);
+}
+
 TEST_F(PrivateEndpointTest, ZoneChangesUpdateInPlace) {
   Value state = Create(BaseConfig());
   arm_->ClearRequests();
