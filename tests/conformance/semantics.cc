@@ -1129,9 +1129,12 @@ std::vector<PathError> AssertObjectCompatibleImpl(const ConfigBlock& schema,
       }
       case ConfigNesting::kSet: {
         if (!planned_v.IsKnown() || !actual_v.IsKnown()) continue;
+        // C++17 lambdas cannot capture structured bindings (clang rejects
+        // it), so capture the nested block through a plain reference.
+        const auto& nested = block.block;
         auto m = AssertSetValuesCompatible(
             planned_v, actual_v, bpath, [&](const Value& p, const Value& a) {
-              return AssertObjectCompatibleImpl(block.block, p, a,
+              return AssertObjectCompatibleImpl(nested, p, a,
                                                 Append(bpath, SetStep(a)))
                   .empty();
             });
