@@ -183,6 +183,20 @@ TEST_F(ComputeClusterTest, CreateIsPrivateByDefault) {
   EXPECT_EQ(Read(state), state);
 }
 
+TEST_F(ComputeClusterTest, CreateReadsNothingAfterItsWrite) {
+  // The PUT's final read holds the new cluster: the checks read before it
+  // (existence, network), nothing reads after it.
+  Create(BaseConfig());
+  std::vector<std::string> after_put;
+  bool put_seen = false;
+  for (const testing::RecordedRequest& r : arm_->Requests()) {
+    if (put_seen) after_put.push_back(r.method + " " + r.path);
+    put_seen = put_seen || r.method == "PUT";
+  }
+  EXPECT_TRUE(put_seen);
+  EXPECT_THAT(after_put, ::testing::IsEmpty());
+}
+
 TEST_F(ComputeClusterTest, SshPasswordIsSentButNeverLogged) {
   auto config = BaseConfig();
   config["ssh"] = Value::Object(

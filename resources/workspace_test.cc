@@ -150,6 +150,16 @@ TEST_F(WorkspaceTest, CreateIsSecureByDefault) {
   EXPECT_TRUE(p.requires_replace.empty());
 }
 
+TEST_F(WorkspaceTest, CreateReadsNothingAfterItsWrite) {
+  // The PUT's final read holds the new workspace: no GET follows it.
+  Create(BaseConfig());
+  std::vector<std::string> methods;
+  for (const testing::RecordedRequest& r : arm_->Requests()) {
+    methods.push_back(r.method);
+  }
+  EXPECT_THAT(methods, ::testing::ElementsAre("GET", "PUT"));
+}
+
 TEST_F(WorkspaceTest, CreateRefusesExistingWorkspace) {
   arm_->Seed(kWsId,
              {{"name", "ws1"}, {"properties", nlohmann::json::object()}});
