@@ -7,138 +7,34 @@
 //
 // Needs SECUREAML_PROVIDER_BINARY and SECUREAML_EMULATOR_BINARY (set by
 // ctest); skipped without them.
-#include <cstdio>
-#include <cstdlib>
-#include <fstream>
-#include <memory>
 #include <string>
-#include <vector>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "provider/azure/http_transport.h"
-#include "tests/conformance/emulator_process.h"
-#include "tests/conformance/lifecycle.h"
+#include "resources/common/compute_acceptance_fixture.h"
 #include "tests/conformance/semantics.h"
 
 namespace secureaml::resources {
 namespace {
 
-using conformance::EmulatorOptions;
-using conformance::EmulatorProcess;
-using conformance::Findings;
 using conformance::InstanceState;
 using conformance::Lifecycle;
-using conformance::ProviderSession;
-using conformance::SessionOptions;
 using nlohmann::json;
 
 constexpr char kType[] = "secureaml_inference_cluster";
 constexpr int kAksCreateSeconds = 4;
 
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v == nullptr ? "" : v;
-}
-
-class InferenceClusterAcceptanceTest : public ::testing::Test {
+// AKS computes take seconds to create and delete, so the provider polls.
+class InferenceClusterAcceptanceTest : public testing::ComputeAcceptanceTest {
  protected:
-  void SetUp() override {
-    std::string provider = Env("SECUREAML_PROVIDER_BINARY");
-    std::string emulator = Env("SECUREAML_EMULATOR_BINARY");
-    if (provider.empty() || emulator.empty()) {
-      GTEST_SKIP() << "SECUREAML_PROVIDER_BINARY / SECUREAML_EMULATOR_BINARY "
-                      "not set";
-    }
-    config_path_ = absl::StrCat(
-        ::testing::TempDir(), "/aks-emulator-",
-        ::testing::UnitTest::GetInstance()->current_test_info()->name(),
-        ".json");
-    std::ofstream(config_path_) << json{
-        {"durations",
-         {{"Microsoft.MachineLearningServices/workspaces/computes/AKS",
-           {{"create_seconds", kAksCreateSeconds},
-            {"delete_seconds", 2}}}}}}.dump();
-    EmulatorOptions eo;
-    eo.binary = emulator;
-    eo.landing_zone = true;
-    eo.config_file = config_path_;
-    auto emu = EmulatorProcess::Start(eo);
-    ASSERT_TRUE(emu.ok()) << emu.status();
-    emu_ = *std::move(emu);
-    lz_ = emu_->landing_zone();
-    ASSERT_TRUE(lz_.is_object()) << "no landing zone";
-
-    azure::TransportOptions to;
-    auto ca = emu_->ProviderEnv().find("SSL_CERT_FILE");
-    if (ca != emu_->ProviderEnv().end()) to.ca_bundle_path = ca->second;
-    auto transport = azure::MakeCppRestTransport(to);
-    ASSERT_TRUE(transport.ok()) << transport.status();
-    http_ = *transport;
-
-    SessionOptions so;
-    so.process.binary = provider;
-    so.process.env = emu_->ProviderEnv();
-    auto session = ProviderSession::Start(so, &findings_);
-    ASSERT_TRUE(session.ok()) << session.status() << "\n" << findings_.Report();
-    session_ = *std::move(session);
-    lc_ = std::make_unique<Lifecycle>(*session_);
-
-    InstanceState ws =
-        Create("secureaml_workspace", "ws",
-               {{"name", "ws1103"},
-                {"resource_group_name", Lz("resource_group_name")},
-                {"location", Lz("location")},
-                {"storage_account_id", Lz("storage_account_id")},
-                {"key_vault_id", Lz("key_vault_id")},
-                {"application_insights_id", Lz("application_insights_id")},
-                {"container_registry_id", Lz("container_registry_id")},
-                {"image_build_compute_name", "cpu-cluster"}});
-    ASSERT_FALSE(ws.value.IsNull()) << findings_.Report();
-    workspace_id_ = ws.value.GetString("id").value_or("");
+  json Durations() const override {
+    return {{"Microsoft.MachineLearningServices/workspaces/computes/AKS",
+             {{"create_seconds", kAksCreateSeconds}, {"delete_seconds", 2}}}};
   }
 
-  void TearDown() override {
-    for (auto it = created_.rbegin(); it != created_.rend(); ++it) {
-      if (it->state.value.IsNull()) continue;
-      auto plan = lc_->PlanDestroy(it->type, it->address, it->state);
-      if (plan) lc_->Apply(*plan);
-    }
-    lc_.reset();
-    if (session_) session_->Shutdown();
-    session_.reset();
-    emu_.reset();
-    std::remove(config_path_.c_str());
-  }
-
-  std::string Lz(const char* key) { return lz_.value(key, ""); }
-
-  // The emulator's admin API (not ARM): status and body.
-  std::pair<int, json> Admin(const std::string& method, const std::string& path,
-                             const json& body = nullptr) {
-    azure::HttpRequest req;
-    req.method = method;
-    req.url = absl::StrCat(emu_->url(), path);
-    if (!body.is_null()) {
-      req.body = body.dump();
-      req.headers.Set("Content-Type", "application/json");
-    }
-    req.deadline = absl::Now() + absl::Seconds(30);
-    auto r = http_->Send(req, CancellationToken());
-    if (!r.ok()) return {0, json()};
-    return {r->status, json::parse(r->body, nullptr, false)};
-  }
-  // The stored body of an ARM resource, or null when it does not exist.
-  json Stored(const std::string& id) {
-    auto [status, body] =
-        Admin("GET", absl::StrCat("/_emulator/resources?id=", id));
-    return status == 200 ? body : json();
-  }
   int ComputeWrites() {
-    json counters = Admin("GET", "/_emulator/counters").second;
+    json counters = AdminCall("GET", "/_emulator/counters").second;
     int n = 0;
     for (const char* m : {"PUT", "PATCH", "DELETE"}) {
       n += counters["by_method_and_type"].value(
@@ -148,29 +44,6 @@ class InferenceClusterAcceptanceTest : public ::testing::Test {
           0);
     }
     return n;
-  }
-
-  tf::Value Config(const std::string& type, const json& config) {
-    const conformance::ConfigSchema* schema = lc_->ResourceSchema(type);
-    EXPECT_NE(schema, nullptr) << type;
-    if (schema == nullptr) return tf::Value();
-    std::vector<std::string> errors;
-    auto value = conformance::DecodeConfigJson(schema->block, config, &errors);
-    EXPECT_TRUE(value.ok() && errors.empty())
-        << value.status() << " " << (errors.empty() ? "" : errors[0]);
-    return value.ok() ? *value : tf::Value();
-  }
-
-  InstanceState Create(const std::string& type, const std::string& name,
-                       const json& config) {
-    std::string address = absl::StrCat(type, ".", name);
-    InstanceState none;
-    auto plan = lc_->Plan(type, address, none, Config(type, config));
-    EXPECT_TRUE(plan.has_value()) << findings_.Report();
-    if (!plan) return {};
-    InstanceState state = lc_->Apply(*plan);
-    created_.push_back({type, address, state});
-    return state;
   }
 
   // What `terraform plan` reports for a new resource with `config`:
@@ -212,22 +85,6 @@ class InferenceClusterAcceptanceTest : public ::testing::Test {
             {"load_balancer_subnet", "scoring"},
             {"create", create}};
   }
-
-  struct Created {
-    std::string type;
-    std::string address;
-    InstanceState state;
-  };
-
-  std::string config_path_;
-  std::unique_ptr<EmulatorProcess> emu_;
-  std::shared_ptr<azure::HttpTransport> http_;
-  json lz_;
-  Findings findings_;
-  std::unique_ptr<ProviderSession> session_;
-  std::unique_ptr<Lifecycle> lc_;
-  std::vector<Created> created_;
-  std::string workspace_id_;
 };
 
 // Walkthrough section 5, "Private AKS cluster with internal load balancer":
@@ -384,15 +241,15 @@ TEST_F(InferenceClusterAcceptanceTest, PublicLoadBalancerWarns) {
 // (tainted) and the error carries the service's code and message.
 TEST_F(InferenceClusterAcceptanceTest, QuotaFailureKeepsTaintedState) {
   auto [status, body] =
-      Admin("POST", "/_emulator/faults",
-            {{"kind", "lro_failed"},
-             {"resource_type",
-              "Microsoft.MachineLearningServices/workspaces/"
-              "computes"},
-             {"code", "QuotaExceeded"},
-             {"message",
-              "Operation results in exceeding approved standardDv2Family "
-              "Cores quota."}});
+      AdminCall("POST", "/_emulator/faults",
+                {{"kind", "lro_failed"},
+                 {"resource_type",
+                  "Microsoft.MachineLearningServices/workspaces/"
+                  "computes"},
+                 {"code", "QuotaExceeded"},
+                 {"message",
+                  "Operation results in exceeding approved standardDv2Family "
+                  "Cores quota."}});
   ASSERT_EQ(status, 201) << body;
   InstanceState s = Create(kType, "quota", CreateNew());
   ASSERT_FALSE(s.value.IsNull()) << findings_.Report();

@@ -1,11 +1,11 @@
 // File: compute_acceptance_fixture.h
 //
-// Test-only fixture shared by the compute cluster and compute instance
-// acceptance tests: the ARM emulator with its landing zone and compute
-// operations that take a few seconds, the provider binary in a conformance
-// session, a private workspace to put computes in, and helpers to decode
-// JSON configurations, create prerequisites (destroyed in TearDown), check
-// validation errors by attribute path and list the computes the emulator
+// Test-only fixture shared by the compute cluster, compute instance and
+// inference cluster acceptance tests: the ARM emulator with its landing zone
+// and compute operations that take a few seconds, the provider binary in a
+// conformance session, a private workspace to put computes in, and helpers to
+// decode JSON configurations, create prerequisites (destroyed in TearDown),
+// check validation errors by attribute path and list the computes the emulator
 // still holds.
 //
 // Needs SECUREAML_PROVIDER_BINARY and SECUREAML_EMULATOR_BINARY (set by
@@ -18,6 +18,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -60,11 +61,7 @@ class ComputeAcceptanceTest : public ::testing::Test {
         ::testing::TempDir(), "/compute-emulator-",
         ::testing::UnitTest::GetInstance()->current_test_info()->name(),
         ".json");
-    std::ofstream(config_path_) << json{
-        {"durations",
-         {{"Microsoft.MachineLearningServices/workspaces/computes",
-           {{"create_seconds", 3},
-            {"delete_seconds", 2}}}}}}.dump();
+    std::ofstream(config_path_) << json{{"durations", Durations()}}.dump();
     EmulatorOptions eo;
     eo.binary = emulator;
     eo.landing_zone = true;
@@ -119,6 +116,13 @@ class ComputeAcceptanceTest : public ::testing::Test {
     if (!config_path_.empty()) std::remove(config_path_.c_str());
   }
 
+  // The emulator's operation durations, by resource type (its config's
+  // "durations" key).
+  virtual json Durations() const {
+    return {{"Microsoft.MachineLearningServices/workspaces/computes",
+             {{"create_seconds", 3}, {"delete_seconds", 2}}}};
+  }
+
   std::string Lz(const char* key) { return lz_.value(key, ""); }
 
   tf::Value Config(const std::string& type, const json& config) {
@@ -144,11 +148,11 @@ class ComputeAcceptanceTest : public ::testing::Test {
     return state;
   }
 
-  // Computes the emulator holds (its admin API, not ARM).
   // The emulator's admin API (not ARM): GET /_emulator/resources, POST
-  // /_emulator/faults, ...
-  json Admin(const std::string& method, const std::string& path,
-             const json& body = nullptr) {
+  // /_emulator/faults, ... Status (0 when unreachable) and body.
+  std::pair<int, json> AdminCall(const std::string& method,
+                                 const std::string& path,
+                                 const json& body = nullptr) {
     azure::HttpRequest req;
     req.method = method;
     req.url = absl::StrCat(emu_->url(), path);
@@ -158,11 +162,23 @@ class ComputeAcceptanceTest : public ::testing::Test {
     }
     req.deadline = absl::Now() + absl::Seconds(30);
     auto r = http_->Send(req, CancellationToken());
-    EXPECT_TRUE(r.ok() && r->status / 100 == 2)
-        << method << " " << path << ": "
-        << (r.ok() ? r->body : r.status().ToString());
-    if (!r.ok()) return nullptr;
-    return json::parse(r->body, nullptr, false);
+    if (!r.ok()) return {0, json()};
+    return {r->status, json::parse(r->body, nullptr, false)};
+  }
+
+  // The same, expecting success: the body, or null.
+  json Admin(const std::string& method, const std::string& path,
+             const json& body = nullptr) {
+    auto [status, answer] = AdminCall(method, path, body);
+    EXPECT_EQ(status / 100, 2) << method << " " << path << ": " << answer;
+    return status / 100 == 2 ? answer : json();
+  }
+
+  // The stored body of an ARM resource, or null when it does not exist.
+  json Stored(const std::string& id) {
+    auto [status, body] =
+        AdminCall("GET", absl::StrCat("/_emulator/resources?id=", id));
+    return status == 200 ? body : json();
   }
 
   // IDs of the computes the emulator holds.
