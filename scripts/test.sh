@@ -22,4 +22,15 @@ echo "test: build took $(( $(date +%s) - build_start ))s"
 
 echo "test: running ctest"
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 900
+
+# ASan+UBSan and TSan builds and the fuzzers (scripts/sanitizers.sh). CI
+# always runs them; SECUREAML_SKIP_SANITIZERS=1 skips them on a developer
+# machine.
+if [[ "${SECUREAML_SKIP_SANITIZERS:-0}" == 1 && -z "${CI:-}" ]]; then
+  echo "test: sanitizer and fuzz stages skipped (SECUREAML_SKIP_SANITIZERS=1)"
+else
+  sanitizers_start=$(date +%s)
+  JOBS="$JOBS" bash scripts/sanitizers.sh
+  echo "test: sanitizer and fuzz stages took $(( $(date +%s) - sanitizers_start ))s"
+fi
 echo "test: finished in $(( $(date +%s) - start ))s"
