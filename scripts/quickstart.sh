@@ -155,23 +155,28 @@ grep -E "No changes" "$work/replan.log" || true
 stage "Outputs"
 "$tool" output -no-color
 
+# The --verify update: new tags everywhere, and the training cluster scaled.
+update_vars=(-var 'extra_tags={"stage":"updated"}' -var training_max_nodes=8)
+
 if [ "$verify" = 1 ]; then
-  stage "$tool apply with changed tags (must update in place, replace nothing)"
+  stage "$tool apply with changed tags and a scaled cluster (must update in place, replace nothing)"
   "$tool" apply -input=false -auto-approve -no-color \
-    -var 'extra_tags={"stage":"updated"}' >"$work/update.log" 2>&1 || {
+    "${update_vars[@]}" >"$work/update.log" 2>&1 || {
     cat "$work/update.log"; exit 1; }
   summary=$(grep -E "^Apply complete" "$work/update.log")
   echo "$summary"
   case "$summary" in
     *" 0 added, "*" 0 destroyed"*) ;;
-    *) echo "quickstart: the tag change did not update in place" >&2; exit 1 ;;
+    *) echo "quickstart: the update did not happen in place" >&2; exit 1 ;;
   esac
   case "$summary" in
-    *" 0 changed"*) echo "quickstart: the tag change changed nothing" >&2; exit 1 ;;
+    *" 0 changed"*) echo "quickstart: the update changed nothing" >&2; exit 1 ;;
   esac
+  grep -q "secureaml_compute_cluster.training: Modifications complete" "$work/update.log" || {
+    echo "quickstart: the training cluster was not scaled in place" >&2; exit 1; }
   set +e
   "$tool" plan -input=false -detailed-exitcode -no-color \
-    -var 'extra_tags={"stage":"updated"}' >"$work/replan2.log" 2>&1
+    "${update_vars[@]}" >"$work/replan2.log" 2>&1
   rc=$?
   set -e
   [ "$rc" -eq 0 ] || { cat "$work/replan2.log"; echo "quickstart: plan after update not empty" >&2; exit 1; }
@@ -191,14 +196,14 @@ let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
   imported=0
   while IFS=$'\t' read -r addr id; do
     "$tool" state rm -no-color "$addr" >/dev/null
-    "$tool" import -input=false -no-color -var 'extra_tags={"stage":"updated"}' \
+    "$tool" import -input=false -no-color "${update_vars[@]}" \
       "$addr" "$id" >"$work/import.log" 2>&1 || {
       cat "$work/import.log"; echo "quickstart: import of $addr failed" >&2; exit 1; }
     imported=$((imported + 1))
   done < "$work/import-ids.tsv"
   set +e
   "$tool" plan -input=false -detailed-exitcode -no-color \
-    -var 'extra_tags={"stage":"updated"}' >"$work/replan3.log" 2>&1
+    "${update_vars[@]}" >"$work/replan3.log" 2>&1
   rc=$?
   set -e
   [ "$rc" -eq 0 ] || { cat "$work/replan3.log"; echo "quickstart: plan after import not empty" >&2; exit 1; }
@@ -208,7 +213,7 @@ fi
 if [ "$destroy" = 1 ]; then
   stage "$tool destroy"
   destroy_vars=()
-  [ "$verify" = 1 ] && destroy_vars=(-var 'extra_tags={"stage":"updated"}')
+  [ "$verify" = 1 ] && destroy_vars=("${update_vars[@]}")
   "$tool" destroy -input=false -auto-approve -no-color "${destroy_vars[@]}"
   # Everything left must belong to the landing zone (or be a built-in role).
   leftovers=$(curl -s --cacert "$work/ca.pem" \

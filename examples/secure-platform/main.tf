@@ -34,6 +34,7 @@ module "secure_aml" {
   data_scientist_object_ids = [var.data_scientist_object_id]
   tenant_id                 = var.tenant_id
   aks_cluster_id            = var.aks_cluster_id
+  training_max_nodes        = var.training_max_nodes
   compute_instance_users = {
     "${var.workspace_name}-ds1" = var.data_scientist_object_id
   }

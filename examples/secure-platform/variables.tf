@@ -64,6 +64,12 @@ variable "data_scientist_object_id" {
   type        = string
 }
 
+variable "training_max_nodes" {
+  description = "Most nodes the training cluster scales out to; changing it updates the cluster in place."
+  type        = number
+  default     = 4
+}
+
 variable "extra_tags" {
   description = "Tags added to every taggable resource."
   type        = map(string)
