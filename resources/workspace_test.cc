@@ -61,48 +61,15 @@ class WorkspaceTest : public ::testing::Test {
 
   Value Create(const std::map<std::string, Value>& config,
                tf::Diagnostics* diags_out = nullptr) {
-    testing::PlanResult p = Plan(ws_, config, Value::Null(Type()), az_.get());
-    EXPECT_FALSE(p.diagnostics.HasError()) << p.diagnostics.ToString();
-    core::CreateRequest req;
-    req.ctx = testing::Ctx(az_.get());
-    req.config = p.planned;
-    req.planned_state = p.planned;
-    core::CreateResponse resp;
-    ws_.Create(req, resp);
-    if (diags_out != nullptr)
-      *diags_out = resp.diagnostics;
-    else
-      EXPECT_FALSE(resp.diagnostics.HasError()) << resp.diagnostics.ToString();
-    if (!resp.new_state.IsNull()) {
-      EXPECT_TRUE(core::CheckCompatible(p.planned, resp.new_state).empty())
-          << resp.new_state.DebugString();
-    }
-    return resp.new_state;
+    return testing::CreateThroughPlan(ws_, config, az_.get(), diags_out);
   }
 
   Value Read(const Value& state) {
-    core::ReadRequest req;
-    req.ctx = testing::Ctx(az_.get());
-    req.current_state = state;
-    core::ReadResponse resp;
-    resp.new_state = state;
-    ws_.Read(req, resp);
-    EXPECT_FALSE(resp.diagnostics.HasError()) << resp.diagnostics.ToString();
-    return resp.new_state;
+    return testing::RefreshState(ws_, state, az_.get());
   }
 
   Value Update(const Value& prior, const testing::PlanResult& p) {
-    core::UpdateRequest req;
-    req.ctx = testing::Ctx(az_.get());
-    req.prior_state = prior;
-    req.planned_state = p.planned;
-    core::UpdateResponse resp;
-    resp.new_state = p.planned;
-    ws_.Update(req, resp);
-    EXPECT_FALSE(resp.diagnostics.HasError()) << resp.diagnostics.ToString();
-    EXPECT_TRUE(core::CheckCompatible(p.planned, resp.new_state).empty())
-        << resp.new_state.DebugString();
-    return resp.new_state;
+    return testing::UpdateThroughPlan(ws_, prior, p, az_.get());
   }
 
   WorkspaceResource ws_;

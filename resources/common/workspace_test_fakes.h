@@ -27,6 +27,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "provider/azure/arm_client.h"
 #include "provider/azure/clock.h"
@@ -345,6 +346,66 @@ inline PlanResult Plan(const core::Resource& resource,
   core::CheckPlanValid(schema.block, prior, config, out.planned,
                        out.diagnostics);
   return out;
+}
+
+// Plans a create from `config_attrs` and applies it, as Terraform would,
+// expecting no error in the plan and (unless `diags_out` collects them) none
+// in the apply; a returned state must be compatible with the plan.
+inline tf::Value CreateThroughPlan(
+    const core::Resource& resource,
+    const std::map<std::string, tf::Value>& config_attrs,
+    const core::ProviderData* data, tf::Diagnostics* diags_out = nullptr) {
+  PlanResult p =
+      Plan(resource, config_attrs,
+           tf::Value::Null(resource.GetSchema().ImpliedType()), data);
+  EXPECT_FALSE(p.diagnostics.HasError()) << p.diagnostics.ToString();
+  core::CreateRequest req;
+  req.ctx = Ctx(data);
+  req.config = p.planned;
+  req.planned_state = p.planned;
+  core::CreateResponse resp;
+  resource.Create(req, resp);
+  if (diags_out != nullptr) {
+    *diags_out = resp.diagnostics;
+  } else {
+    EXPECT_FALSE(resp.diagnostics.HasError()) << resp.diagnostics.ToString();
+  }
+  if (!resp.new_state.IsNull()) {
+    EXPECT_TRUE(core::CheckCompatible(p.planned, resp.new_state).empty())
+        << resp.new_state.DebugString();
+  }
+  return resp.new_state;
+}
+
+// Refreshes `state`, expecting no error.
+inline tf::Value RefreshState(const core::Resource& resource,
+                              const tf::Value& state,
+                              const core::ProviderData* data) {
+  core::ReadRequest req;
+  req.ctx = Ctx(data);
+  req.current_state = state;
+  core::ReadResponse resp;
+  resp.new_state = state;
+  resource.Read(req, resp);
+  EXPECT_FALSE(resp.diagnostics.HasError()) << resp.diagnostics.ToString();
+  return resp.new_state;
+}
+
+// Applies an update plan, expecting no error and a compatible result.
+inline tf::Value UpdateThroughPlan(const core::Resource& resource,
+                                   const tf::Value& prior, const PlanResult& p,
+                                   const core::ProviderData* data) {
+  core::UpdateRequest req;
+  req.ctx = Ctx(data);
+  req.prior_state = prior;
+  req.planned_state = p.planned;
+  core::UpdateResponse resp;
+  resp.new_state = p.planned;
+  resource.Update(req, resp);
+  EXPECT_FALSE(resp.diagnostics.HasError()) << resp.diagnostics.ToString();
+  EXPECT_TRUE(core::CheckCompatible(p.planned, resp.new_state).empty())
+      << resp.new_state.DebugString();
+  return resp.new_state;
 }
 
 inline bool HasAttributeDiag(const tf::Diagnostics& diags,
