@@ -251,21 +251,16 @@ void DatastoreResource::Create(const core::CreateRequest& req,
                   id);
     return;
   }
-  nlohmann::json body = r->body;
-  if (!body.is_object() || JsonAt(body, {"properties"}) == nullptr) {
-    azure::RequestOptions get_opts = RequestOptionsFor(req.ctx);
-    get_opts.retry_rules.push_back(azure::RetryNotFoundAfterCreate());
-    auto g = az->arm->Get(id, kWorkspaceApiVersion, get_opts);
-    if (!g.ok()) {
-      resp.new_state = PartialState(planned, id);
-      AddAzureError(resp.diagnostics, g.status(),
-                    "Failed to read the new datastore", id);
-      return;
-    }
-    body = g->body;
+  absl::StatusOr<nlohmann::json> body =
+      BodyAfterWrite(*az, req.ctx, id, kWorkspaceApiVersion, r->body);
+  if (!body.ok()) {
+    resp.new_state = PartialState(planned, id);
+    AddAzureError(resp.diagnostics, body.status(),
+                  "Failed to read the new datastore", id);
+    return;
   }
   resp.new_state = datastore_internal::StateFromJson(
-      body, planned.WithAttr("id", Value::String(id)),
+      *body, planned.WithAttr("id", Value::String(id)),
       GetSchema().ImpliedType());
 }
 

@@ -851,24 +851,19 @@ void InferenceClusterResource::Create(const core::CreateRequest& req,
                   "Failed to create inference cluster", id);
     return;
   }
-  nlohmann::json body = r->body;
-  if (!body.is_object() || JsonAt(body, {"properties"}) == nullptr) {
-    azure::RequestOptions get_opts = RequestOptionsFor(req.ctx);
-    get_opts.retry_rules.push_back(azure::RetryNotFoundAfterCreate());
-    auto g = az->arm->Get(id, kComputeApi, get_opts);
-    if (!g.ok()) {
-      resp.new_state = PartialState(with_location, id);
-      AddAzureError(resp.diagnostics, g.status(),
-                    "Failed to read the new inference cluster", id);
-      return;
-    }
-    body = g->body;
+  absl::StatusOr<nlohmann::json> body =
+      BodyAfterWrite(*az, req.ctx, id, kComputeApi, r->body);
+  if (!body.ok()) {
+    resp.new_state = PartialState(with_location, id);
+    AddAzureError(resp.diagnostics, body.status(),
+                  "Failed to read the new inference cluster", id);
+    return;
   }
   resp.new_state = inference_cluster_internal::StateFromJson(
-      body, with_location, GetSchema().ImpliedType());
-  if (EqualsIgnoreCase(JsonString(body, {"properties", "provisioningState"}),
+      *body, with_location, GetSchema().ImpliedType());
+  if (EqualsIgnoreCase(JsonString(*body, {"properties", "provisioningState"}),
                        "Failed")) {
-    AddProvisioningFailure(resp.diagnostics, id, body["properties"], true);
+    AddProvisioningFailure(resp.diagnostics, id, (*body)["properties"], true);
   }
 }
 

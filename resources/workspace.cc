@@ -908,22 +908,17 @@ void WorkspaceResource::Create(const core::CreateRequest& req,
                   id);
     return;
   }
-  nlohmann::json body = r->body;
-  if (!body.is_object() || JsonAt(body, {"properties"}) == nullptr) {
-    azure::RequestOptions get_opts = RequestOptionsFor(req.ctx);
-    get_opts.retry_rules.push_back(azure::RetryNotFoundAfterCreate());
-    auto g = az->arm->Get(id, kWorkspaceApiVersion, get_opts);
-    if (!g.ok()) {
-      resp.new_state = PartialState(planned, id);
-      AddAzureError(resp.diagnostics, g.status(),
-                    "Failed to read the new workspace", id);
-      return;
-    }
-    body = g->body;
+  absl::StatusOr<nlohmann::json> body =
+      BodyAfterWrite(*az, req.ctx, id, kWorkspaceApiVersion, r->body);
+  if (!body.ok()) {
+    resp.new_state = PartialState(planned, id);
+    AddAzureError(resp.diagnostics, body.status(),
+                  "Failed to read the new workspace", id);
+    return;
   }
   Value prior = planned.WithAttr("id", Value::String(id));
-  resp.new_state =
-      workspace_internal::StateFromJson(body, prior, GetSchema().ImpliedType());
+  resp.new_state = workspace_internal::StateFromJson(*body, prior,
+                                                     GetSchema().ImpliedType());
 }
 
 void WorkspaceResource::Read(const core::ReadRequest& req,

@@ -28,6 +28,22 @@ azure::RequestOptions RequestOptionsFor(const core::OperationContext& ctx) {
   return options;
 }
 
+absl::StatusOr<nlohmann::json> BodyAfterWrite(const AzureProviderData& az,
+                                              const core::OperationContext& ctx,
+                                              const std::string& id,
+                                              std::string_view api_version,
+                                              nlohmann::json write_body) {
+  if (write_body.is_object() && write_body.contains("properties")) {
+    return write_body;
+  }
+  azure::RequestOptions opts = RequestOptionsFor(ctx);
+  opts.retry_rules.push_back(azure::RetryNotFoundAfterCreate());
+  absl::StatusOr<azure::ArmResponse> r =
+      az.arm->Get(id, std::string(api_version), opts);
+  if (!r.ok()) return r.status();
+  return std::move(r->body);
+}
+
 std::optional<nlohmann::json> ReadById(const core::ReadRequest& req,
                                        core::ReadResponse& resp,
                                        std::string_view api_version,

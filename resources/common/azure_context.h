@@ -18,6 +18,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
 #include "provider/azure/arm_client.h"
 #include "provider/core/resource.h"
@@ -60,6 +61,15 @@ std::optional<nlohmann::json> ReadById(const core::ReadRequest& req,
                                        core::ReadResponse& resp,
                                        std::string_view api_version,
                                        std::string_view noun);
+
+// The resource after a successful create or update: the write's own final
+// read when it carried the resource (ARM answers with it), else one GET that
+// tolerates ARM's brief 404 right after a create.
+absl::StatusOr<nlohmann::json> BodyAfterWrite(const AzureProviderData& az,
+                                              const core::OperationContext& ctx,
+                                              const std::string& id,
+                                              std::string_view api_version,
+                                              nlohmann::json write_body);
 
 // Whether a failed write may still have been carried out by Azure: no answer
 // settled it (the timeout passed or Terraform stopped the operation while

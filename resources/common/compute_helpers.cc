@@ -222,17 +222,13 @@ ComputePutResult PutCompute(const AzureProviderData& az,
     out.body = std::move(g->body);
     return out;
   }
-  nlohmann::json result = r->body;
-  if (!result.is_object() || JsonAt(result, {"properties"}) == nullptr) {
-    azure::RequestOptions get_opts = RequestOptionsFor(ctx);
-    get_opts.retry_rules.push_back(azure::RetryNotFoundAfterCreate());
-    auto g = az.arm->Get(id, kComputeApiVersion, get_opts);
-    if (!g.ok()) {
-      AddComputeError(diags, g.status(), summary, id);
-      return out;
-    }
-    result = g->body;
+  absl::StatusOr<nlohmann::json> written =
+      BodyAfterWrite(az, ctx, id, kComputeApiVersion, r->body);
+  if (!written.ok()) {
+    AddComputeError(diags, written.status(), summary, id);
+    return out;
   }
+  nlohmann::json result = *std::move(written);
   if (EqualsIgnoreCase(JsonString(result, {"properties", "provisioningState"}),
                        "Failed")) {
     std::vector<std::pair<std::string, std::string>> errors =
